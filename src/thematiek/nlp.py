@@ -1,0 +1,142 @@
+"""The Dutch spaCy pipeline: ``nl_core_news_sm`` when installed, else the embedded one.
+
+The embedded pipeline is ``spacy.blank("nl")`` + a sentencizer + the lemmatiser of
+:mod:`thematiek.lemmas`; it needs no download. Choose a pipeline with the ``name`` argument
+or the ``THEMATIEK_NLP`` environment variable: ``auto`` (the default), ``embedded``, or the
+name or path of an installed spaCy pipeline.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from thematiek.errors import NlpError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+
+__all__ = ["describe_nlp", "explain_nlp_choice", "load_nlp"]
+
+ENV_VAR = "THEMATIEK_NLP"
+DEFAULT_PIPELINE = "nl_core_news_sm"
+EMBEDDED = "embedded"
+EMBEDDED_NAME = "thematiek-embedded-nl"
+# Texts up to 10 MB; only tokenizer-level components run on the full text, so memory is fine.
+MAX_LENGTH = 20_000_000
+_INSTALL_HINT = f"install it with: python -m spacy download {DEFAULT_PIPELINE}"
+
+
+def _requested(name: str | None) -> str:
+    if name is None:
+        name = os.environ.get(ENV_VAR, "").strip() or "auto"
+    return name
+
+
+def _installed(name: str) -> bool:
+    if Path(name).exists():
+        return True
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def explain_nlp_choice(name: str | None = None) -> tuple[str, str]:
+    """Which pipeline :func:`load_nlp` would use, and why, without loading anything.
+
+    Args:
+        name: As for :func:`load_nlp`.
+
+    Returns:
+        The pipeline name (``embedded`` for the embedded one) and a one-line reason.
+    """
+    requested = _requested(name)
+    source = f"set by {ENV_VAR}" if name is None and requested != "auto" else "asked for"
+    if requested == "auto":
+        if _installed(DEFAULT_PIPELINE):
+            return DEFAULT_PIPELINE, f"{DEFAULT_PIPELINE} is installed"
+        return EMBEDDED, f"{DEFAULT_PIPELINE} is not installed; using the embedded pipeline"
+    if requested == EMBEDDED:
+        return EMBEDDED, f"the embedded pipeline is {source}"
+    if not _installed(requested):
+        return requested, f"{requested} is {source} but not installed"
+    return requested, f"{requested} is {source}"
+
+
+def load_nlp(name: str | None = None) -> Language:
+    """Load the Dutch spaCy pipeline (cached per name).
+
+    Args:
+        name: ``auto`` (``nl_core_news_sm`` when installed, else the embedded pipeline),
+            ``embedded``, or the name or path of an installed spaCy pipeline. ``None`` reads
+            the ``THEMATIEK_NLP`` environment variable, defaulting to ``auto``.
+
+    Returns:
+        A pipeline whose Docs have sentences and lemmas.
+
+    Raises:
+        NlpError: The named pipeline is not installed or cannot be loaded.
+    """
+    return _load(explain_nlp_choice(name)[0])
+
+
+@cache
+def _load(name: str) -> Language:
+    if name == EMBEDDED:
+        return _embedded()
+    import spacy
+
+    try:
+        nlp = spacy.load(name)
+    except OSError as exc:
+        hint = _INSTALL_HINT if name == DEFAULT_PIPELINE else "install it or give a path"
+        raise NlpError(
+            f"spaCy pipeline {name!r} cannot be loaded; {hint}, or use the embedded "
+            f"pipeline ({ENV_VAR}=embedded) ({exc})"
+        ) from exc
+    except Exception as exc:  # spaCy raises many kinds on broken or incompatible pipelines
+        raise NlpError(f"spaCy pipeline {name!r} cannot be loaded: {exc}") from exc
+    return _complete(nlp)
+
+
+def _embedded() -> Language:
+    import spacy
+
+    import thematiek.lemmas as lemmas  # registers the factory
+
+    nlp = spacy.blank("nl")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("thematiek_lemmatizer")
+    nlp.meta["name"] = EMBEDDED_NAME
+    nlp.meta["version"] = lemmas.TABLE_VERSION
+    nlp.max_length = MAX_LENGTH
+    return nlp
+
+
+def _assigns(nlp: Language, attribute: str) -> bool:
+    return any(attribute in nlp.get_pipe_meta(pipe).assigns for pipe in nlp.pipe_names)
+
+
+def _complete(nlp: Language) -> Language:
+    """Add what thematiek needs to a loaded pipeline: sentence boundaries and lemmas."""
+    if not (_assigns(nlp, "token.is_sent_start") or _assigns(nlp, "doc.sents")):
+        nlp.add_pipe("sentencizer", first=True)
+    if not _assigns(nlp, "token.lemma"):
+        import thematiek.lemmas  # noqa: F401  (registers the factory)
+
+        nlp.add_pipe("thematiek_lemmatizer", last=True)
+    nlp.max_length = MAX_LENGTH
+    return nlp
+
+
+def describe_nlp(nlp: Language) -> str:
+    """A short, stable name of a pipeline for output, e.g. ``nl_core_news_sm 3.8.0``."""
+    meta = nlp.meta
+    name = str(meta.get("name", "pipeline"))
+    if name != EMBEDDED_NAME:
+        name = f"{meta.get('lang', 'xx')}_{name}"
+    return f"{name} {meta.get('version', '0.0.0')}"
