@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from thematiek.errors import NlpError
 
@@ -109,12 +111,45 @@ def _embedded() -> Language:
     import thematiek.lemmas as lemmas  # registers the factory
 
     nlp = spacy.blank("nl")
+    _adapt_tokenizer(nlp, lemmas.load_lemma_table())
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("thematiek_lemmatizer")
     nlp.meta["name"] = EMBEDDED_NAME
     nlp.meta["version"] = lemmas.TABLE_VERSION
     nlp.max_length = MAX_LENGTH
     return nlp
+
+
+def _adapt_tokenizer(nlp: Language, words: Mapping[str, str]) -> None:
+    """Tune spaCy's Dutch tokenizer: ``,,`` quotes, ``'90`` decades, word-final periods.
+
+    Dutch texts open quotes with ``,,``; spaCy splits it into two commas. Decades (``'90``)
+    are one token. Abbreviation exceptions that are also ordinary words (``dat.``, ``pas.``,
+    ``top.``) would keep a sentence-final period on the word; they are dropped.
+    """
+    from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+
+    tokenizer: Any = nlp.tokenizer
+    defaults: Any = nlp.Defaults
+    prefixes = [",,", *defaults.prefixes]
+    suffixes = [",,", *defaults.suffixes]
+    infixes = [r"(?<=[\w:]),,(?=\w)", *defaults.infixes]
+    tokenizer.prefix_search = compile_prefix_regex(prefixes).search
+    tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    decade = re.compile(r"^['’]\d\d$")
+    old_match = tokenizer.token_match
+
+    def token_match(text: str) -> bool:
+        return bool(decade.match(text) or (old_match and old_match(text)))
+
+    tokenizer.token_match = token_match
+    rules = {
+        key: value
+        for key, value in tokenizer.rules.items()
+        if not (key.endswith(".") and key.count(".") == 1 and len(key) > 3 and key[:-1] in words)
+    }
+    tokenizer.rules = rules
 
 
 def _assigns(nlp: Language, attribute: str) -> bool:
