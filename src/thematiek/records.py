@@ -24,6 +24,9 @@ class Article:
         encoding: The text encoding the file was decoded with.
         checksum: SHA-256 of the raw bytes read, to detect later changes on disk.
         warnings: Non-fatal problems met while reading (e.g. an encoding fallback).
+        content_checksum: For Markdown, SHA-256 of everything but the tag fields and the
+            ``thematiek:`` key, so write-back can merge another run's tags instead of
+            refusing.
     """
 
     id: str
@@ -38,6 +41,7 @@ class Article:
     encoding: str = "utf-8"
     checksum: str | None = None
     warnings: tuple[str, ...] = ()
+    content_checksum: str | None = None
 
 
 @dataclass(frozen=True)
