@@ -1,0 +1,57 @@
+"""The ``thematiek`` command line: a thin typer app over the library.
+
+Every command is a module of its own that parses its options, calls one library function
+and formats the result. Errors are translated here, once: a :class:`ThematiekError` that
+stops a whole command becomes ``Error: …`` on stderr and exit code 2; unexpected
+exceptions keep their traceback (without local variables).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from thematiek.cli import (
+    coverage_cmd,
+    evaluate_cmd,
+    explain_cmd,
+    info_cmd,
+    keywords_cmd,
+    tag_cmd,
+    themes_cmd,
+    train_cmd,
+)
+from thematiek.errors import ThematiekError
+
+app = typer.Typer(
+    name="thematiek",
+    help="Find the themes of Dutch management and HR articles, with scores and evidence.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
+
+app.command("tag")(tag_cmd.tag_cli)
+app.command("explain")(explain_cmd.explain_cli)
+app.command("keywords")(keywords_cmd.keywords_cli)
+app.command("themes")(themes_cmd.themes_cli)
+app.command("train")(train_cmd.train_cli)
+app.command("evaluate")(evaluate_cmd.evaluate_cli)
+app.command("coverage")(coverage_cmd.coverage_cli)
+app.command("info")(info_cmd.info_cli)
+
+EXIT_USAGE = 2
+
+
+def main() -> None:
+    """Run the command line (the ``thematiek`` console script)."""
+    try:
+        app()
+    except ThematiekError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+    except BrokenPipeError:  # `thematiek tag … | head`
+        sys.stderr.close()
+        sys.exit(1)

@@ -1,0 +1,245 @@
+"""Training and evaluating theme models on a labelled corpus."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from thematiek.errors import ThematiekError
+from thematiek.records import Article
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from thematiek.taxonomy import Taxonomy
+
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class LabelledCorpus:
+    """Articles with their tags, analysed: what training and evaluation read.
+
+    Attributes:
+        articles: The labelled articles (those with a tags field).
+        lemma_texts: The classifier's view of each article.
+        Y: Indicator matrix (articles, themes) in taxonomy order.
+        theme_ids: The taxonomy's theme ids.
+        errors: Inputs that could not be read, as messages.
+    """
+
+    articles: list[Article]
+    lemma_texts: list[str]
+    Y: np.ndarray
+    theme_ids: list[str]
+    errors: list[str]
+    docs: list[Any]
+
+
+def read_labelled(
+    paths: Sequence[str | Path],
+    taxonomy: Taxonomy,
+    nlp: Language,
+    progress: Progress = _no_progress,
+) -> LabelledCorpus:
+    """Read, check and analyse a labelled corpus.
+
+    Articles without a tags field are skipped (unlabelled); tags outside the taxonomy
+    are an error, because a model cannot learn from them.
+
+    Raises:
+        ThematiekError: When no labelled article is found or a tag is unknown.
+    """
+    from thematiek.corpus import read_inputs
+    from thematiek.tagging import lemma_text
+
+    articles: list[Article] = []
+    errors: list[str] = []
+    unknown: list[str] = []
+    for item in read_inputs(paths):
+        if isinstance(item, ThematiekError):
+            errors.append(str(item))
+            continue
+        if item.tags is None:
+            continue
+        bad = [t for t in item.tags if t not in taxonomy]
+        if bad:
+            unknown.append(f"{item.id}: unknown tags {', '.join(bad)}")
+        articles.append(item)
+    if unknown:
+        raise ThematiekError(
+            f"{len(unknown)} articles have tags outside the taxonomy: " + "; ".join(unknown[:5])
+        )
+    if not articles:
+        raise ThematiekError(
+            f"no labelled articles (with a tags field) in {', '.join(map(str, paths))}"
+        )
+    theme_ids = list(taxonomy.ids)
+    index = {t: i for i, t in enumerate(theme_ids)}
+    Y = np.zeros((len(articles), len(theme_ids)), dtype=int)
+    for i, article in enumerate(articles):
+        for tag in article.tags or ():
+            Y[i, index[tag]] = 1
+    texts, docs = [], []
+    for n, doc in enumerate(nlp.pipe(a.text for a in articles), start=1):
+        texts.append(lemma_text(doc))
+        docs.append(doc)
+        progress("analyse", n, len(articles))
+    return LabelledCorpus(articles, texts, Y, theme_ids, errors, docs)
+
+
+def train_model(
+    paths: Sequence[str | Path],
+    out: str | Path,
+    *,
+    taxonomy: Taxonomy | None = None,
+    nlp_name: str | None = "embedded",
+    cv: int = 5,
+    random_state: int = 0,
+    progress: Progress = _no_progress,
+    classifier_params: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Train a model bundle on a labelled corpus and write it to ``out``.
+
+    Steps: read and analyse the corpus; cross-validate (multilabel-stratified folds) to
+    report metrics; fit the final classifier (which tunes its thresholds by an inner
+    cross-validation); count key-phrase background frequencies; save the bundle.
+
+    Returns:
+        The bundle's meta.json contents.
+    """
+    from thematiek.classify import ThemeClassifier
+    from thematiek.keywords import build_background
+    from thematiek.model import hash_corpus, save_model
+    from thematiek.nlp import describe_nlp, load_nlp
+    from thematiek.taxonomy import load_taxonomy
+
+    started = time.perf_counter()
+    taxonomy = taxonomy or load_taxonomy()
+    nlp = load_nlp(nlp_name)
+    corpus = read_labelled(paths, taxonomy, nlp, progress)
+    params = {"random_state": random_state, "cv": cv, **(classifier_params or {})}
+    metrics = cross_validate(corpus, taxonomy, cv=cv, params=params, progress=progress)
+    progress("fit", 0, 1)
+    classifier = ThemeClassifier(taxonomy, **params).fit(corpus.lemma_texts, corpus.Y)
+    progress("fit", 1, 1)
+    background = build_background(corpus.docs)
+    meta = {
+        "nlp": describe_nlp(nlp),
+        "corpus": {
+            "paths": [str(p) for p in paths],
+            "articles": len(corpus.articles),
+            "sha256": hash_corpus((a.id, a.text, a.tags or ()) for a in corpus.articles),
+        },
+        "params": {
+            k: list(v) if isinstance(v, tuple) else v
+            for k, v in classifier.get_params().items()
+            if k != "taxonomy"
+        },
+        "metrics": metrics,
+        "training_seconds": round(time.perf_counter() - started, 1),
+    }
+    save_model(out, classifier, taxonomy, background, meta)
+    progress("save", 1, 1)
+    from thematiek.model import read_meta
+
+    return read_meta(out)
+
+
+def cross_validate(
+    corpus: LabelledCorpus,
+    taxonomy: Taxonomy,
+    *,
+    cv: int = 5,
+    params: dict[str, Any] | None = None,
+    progress: Progress = _no_progress,
+) -> dict[str, Any]:
+    """K-fold multilabel-stratified cross-validation of the whole training procedure.
+
+    Each fold trains a fresh classifier (with its own inner threshold tuning) on the
+    other folds, so the figures are honest estimates for unseen articles.
+
+    Returns:
+        The evaluation of :func:`thematiek.classify.evaluate_predictions` plus ``cv``.
+    """
+    from thematiek.classify import ThemeClassifier, evaluate_predictions, multilabel_folds
+
+    params = dict(params or {})
+    seed = params.get("random_state", 0)
+    predicted = np.zeros_like(corpus.Y)
+    folds = multilabel_folds(corpus.Y, cv, seed)
+    for n, (train, test) in enumerate(folds, start=1):
+        model = ThemeClassifier(taxonomy, **params)
+        model.fit([corpus.lemma_texts[i] for i in train], corpus.Y[train])
+        predicted[test] = model.predict([corpus.lemma_texts[i] for i in test])
+        progress("cross-validate", n, len(folds))
+    report = evaluate_predictions(corpus.Y, predicted, corpus.theme_ids)
+    report["cv"] = cv
+    report["articles"] = len(corpus.articles)
+    return _rounded(report)
+
+
+def cross_validate_paths(
+    paths: Sequence[str | Path],
+    *,
+    cv: int = 5,
+    taxonomy: str | Path | None = None,
+    nlp_name: str | None = "embedded",
+    random_state: int = 0,
+    progress: Progress = _no_progress,
+) -> dict[str, Any]:
+    """Read a labelled corpus and cross-validate the training procedure on it."""
+    from thematiek.nlp import load_nlp
+    from thematiek.taxonomy import load_taxonomy
+
+    tax = load_taxonomy(taxonomy)
+    corpus = read_labelled(paths, tax, load_nlp(nlp_name), progress)
+    params = {"random_state": random_state, "cv": cv}
+    return cross_validate(corpus, tax, cv=cv, params=params, progress=progress)
+
+
+def evaluate_model(
+    paths: Sequence[str | Path],
+    *,
+    model: str | Path | None = None,
+    nlp_name: str | None = None,
+    progress: Progress = _no_progress,
+) -> dict[str, Any]:
+    """Evaluate a trained model on a labelled corpus (no retraining).
+
+    Returns:
+        Per-theme precision, recall, F1, support; micro and macro averages.
+    """
+    from thematiek.classify import evaluate_predictions
+    from thematiek.tagging import load
+
+    tagger = load(model, nlp=nlp_name, force=True)
+    corpus = read_labelled(paths, tagger.taxonomy, tagger.nlp, progress)
+    predicted = np.zeros_like(corpus.Y)
+    index = {t: i for i, t in enumerate(corpus.theme_ids)}
+    for i, result in enumerate(tagger.tag_many(corpus.articles)):
+        for theme in result.themes:
+            predicted[i, index[theme.id]] = 1
+    report = evaluate_predictions(corpus.Y, predicted, corpus.theme_ids)
+    report["articles"] = len(corpus.articles)
+    report["model"] = tagger.model_name
+    return _rounded(report)
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    return value
