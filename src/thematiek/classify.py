@@ -1,12 +1,20 @@
 """The scikit-learn theme classifier: features, training, calibration, thresholds, evaluation.
 
-The classifier reads *lemma texts*: an article's lemmas joined by spaces (see
-:func:`thematiek.tagging.lemma_text`). Its features are lemma word n-grams, character
-n-grams (for compounds and spelling variants) and the lexicon evidence per theme. One
-logistic regression per theme gives a decision value, turned into a calibrated probability
-by Platt scaling fitted on cross-validated decision values. The final score mixes that
-probability with the lexicon strength, and every theme has its own threshold, tuned on
-the cross-validated final scores with multilabel-stratified folds.
+The classifier reads *classifier texts*: an article's title and body as lower-case lemmas,
+with ``§`` before the title and ``¶`` between paragraphs (see
+:func:`thematiek.tagging.classifier_text`). It works in two levels:
+
+1. Per theme, a logistic regression over lemma word n-grams, character n-grams (for
+   compounds and spelling variants) and lexicon features gives a decision value; one more
+   regression gives an "on-topic" decision (any theme at all).
+2. Per theme, a small logistic regression (the *combiner*) turns the theme's decision,
+   the on-topic decision and the theme's lexicon evidence (hits, distinct terms, hits in
+   the best paragraph, paragraphs with real attention, title hits, share of all hits) into
+   the final, calibrated score. It is trained on cross-validated decisions, so it learns
+   how far to trust the text model and the lexicon for each theme.
+
+Every theme then gets its own threshold, tuned for F1 on cross-validated final scores with
+multilabel-stratified folds.
 """
 
 from __future__ import annotations
@@ -33,12 +41,47 @@ def _resolve_taxonomy(taxonomy: Taxonomy | str | None) -> Taxonomy:
     return load_taxonomy(taxonomy)
 
 
+TITLE_MARK = "§"
+PARAGRAPH_MARK = "¶"
+_MARKS = (TITLE_MARK, PARAGRAPH_MARK)
+_LEXICON_STATS = 7
+
+
 def _word_tokens(text: str) -> list[str]:
-    return text.split()
+    return [token for token in text.split() if token not in _MARKS]
+
+
+def _strip_marks(text: str) -> str:
+    return text.replace(PARAGRAPH_MARK, " ").replace(TITLE_MARK, " ")
+
+
+def _segments(text: str) -> tuple[list[str], list[list[str]]]:
+    """The title's tokens and the body's paragraphs of a classifier text."""
+    title: list[str] = []
+    paragraphs: list[list[str]] = [[]]
+    in_title = False
+    for token in text.split():
+        if token == TITLE_MARK:
+            in_title = True
+        elif token == PARAGRAPH_MARK:
+            if in_title:
+                in_title = False
+            elif paragraphs[-1]:
+                paragraphs.append([])
+        elif in_title:
+            title.append(token)
+        else:
+            paragraphs[-1].append(token)
+    return title, [p for p in paragraphs if p]
 
 
 class LexiconFeatures(TransformerMixin, BaseEstimator):
-    """Per theme: log(1 + weighted hits), log(1 + distinct terms) and the lexicon strength.
+    """Lexicon evidence per theme, seven figures each.
+
+    For every theme: log(1 + weighted hits), log(1 + distinct terms), the lexicon strength
+    (see :func:`thematiek.keywords.score_lexicon`), log(1 + hits in the best paragraph),
+    log(1 + paragraphs with two or more hits), hits in the title (0, 1 or 2+ as 0/0.5/1),
+    and the theme's share of all lexicon hits of the article.
 
     Args:
         taxonomy: A :class:`~thematiek.taxonomy.Taxonomy`, a path to one, or ``None`` for
@@ -54,26 +97,44 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
         self.theme_ids_ = list(self.taxonomy_.ids)
         return self
 
-    def strengths(self, X: Iterable[str]) -> np.ndarray:
-        """The lexicon strength of every theme for every lemma text, shape (n, themes)."""
-        check_is_fitted(self, "theme_ids_")
-        features = self.transform(X)
-        return np.asarray(features[:, 2::3])
-
     def transform(self, X: Iterable[str]) -> np.ndarray:
-        """Dense lexicon features, shape (n, 3 * themes)."""
+        """Dense lexicon features, shape (n, 7 * themes), grouped per theme."""
         check_is_fitted(self, "theme_ids_")
         matcher = matcher_for(self.taxonomy_)
+        index = {theme_id: j for j, theme_id in enumerate(self.theme_ids_)}
+        k = len(self.theme_ids_)
         rows = []
         for text in X:
-            tokens = _word_tokens(text)
-            summary = score_lexicon(matcher.match(tokens), self.theme_ids_, len(tokens))
-            row = []
-            for theme_id in self.theme_ids_:
-                hits, distinct, strength = summary[theme_id]
-                row.extend([np.log1p(hits), np.log1p(distinct), strength])
-            rows.append(row)
-        return np.asarray(rows, dtype=np.float64).reshape(len(rows), 3 * len(self.theme_ids_))
+            title, paragraphs = _segments(text)
+            body = [token for paragraph in paragraphs for token in paragraph]
+            summary = score_lexicon(matcher.match(body), self.theme_ids_, len(body))
+            best = np.zeros(k)
+            attended = np.zeros(k)
+            for paragraph in paragraphs:
+                weights = np.zeros(k)
+                for match in matcher.match(paragraph):
+                    weights[index[match.theme]] += match.weight
+                best = np.maximum(best, weights)
+                attended += weights >= 2.0
+            in_title = np.zeros(k)
+            for match in matcher.match(title):
+                in_title[index[match.theme]] += match.weight
+            hits = np.array([summary[t][0] for t in self.theme_ids_])
+            share = hits / hits.sum() if hits.sum() else hits
+            row = np.empty((k, _LEXICON_STATS))
+            row[:, 0] = np.log1p(hits)
+            row[:, 1] = np.log1p([summary[t][1] for t in self.theme_ids_])
+            row[:, 2] = [summary[t][2] for t in self.theme_ids_]
+            row[:, 3] = np.log1p(best)
+            row[:, 4] = np.log1p(attended)
+            row[:, 5] = np.minimum(in_title, 2.0) / 2.0
+            row[:, 6] = share
+            rows.append(row.ravel())
+        return np.asarray(rows, dtype=np.float64).reshape(len(rows), _LEXICON_STATS * k)
+
+    def strengths(self, X: Iterable[str]) -> np.ndarray:
+        """The lexicon strength of every theme for every text, shape (n, themes)."""
+        return np.asarray(self.transform(X)[:, 2::_LEXICON_STATS])
 
 
 class ThemeClassifier(ClassifierMixin, BaseEstimator):
@@ -89,8 +150,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         char_ngrams: The n-gram range of character features (within word boundaries).
         max_word_features: The largest word vocabulary kept.
         max_char_features: The largest character vocabulary kept.
-        C: Inverse regularisation strength of the per-theme logistic regressions.
-        lexicon_weight: The weight of the lexicon strength in the final score.
+        C: Inverse regularisation strength of the per-theme text models.
+        combiner_C: Inverse regularisation strength of the per-theme combiners.
         max_tags: The most themes assigned to one article.
         cv: The number of multilabel-stratified folds for calibration and thresholds.
         tune_thresholds: Tune one threshold per theme (else 0.5 for all).
@@ -105,7 +166,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         max_word_features: int = 20000,
         max_char_features: int = 20000,
         C: float = 8.0,
-        lexicon_weight: float = 0.25,
+        combiner_C: float = 1.0,
         max_tags: int = 4,
         cv: int = 5,
         tune_thresholds: bool = True,
@@ -117,7 +178,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self.max_word_features = max_word_features
         self.max_char_features = max_char_features
         self.C = C
-        self.lexicon_weight = lexicon_weight
+        self.combiner_C = combiner_C
         self.max_tags = max_tags
         self.cv = cv
         self.tune_thresholds = tune_thresholds
@@ -143,23 +204,45 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         Y = self._binarize(y, len(texts))
         self.lexicon_ = LexiconFeatures(taxonomy).fit(texts)
         lexicon = self.lexicon_.transform(texts)
-        strengths = lexicon[:, 2::3]
-        if self.tune_thresholds and self.cv >= 2:
-            oof = self._out_of_fold_decisions(texts, lexicon, Y)
-            self.calibration_ = np.array(
-                [_fit_platt(oof[:, j], Y[:, j]) for j in range(Y.shape[1])]
-            )
-            scores = self._combine(_apply_platt(oof, self.calibration_), strengths)
+        # The vocabularies and idf weights are fitted once, on every training text; the
+        # folds below reuse the matrix (no labels are involved in that step).
+        self.vectorizers_ = self._fit_vectorizers(texts)
+        features = self._features(self.vectorizers_, texts, lexicon)
+        # Level 1: one text model per theme, plus one for "on-topic at all".
+        targets = np.hstack([Y, (Y.sum(axis=1) > 0).astype(int)[:, None]])
+        folds = multilabel_folds(Y, max(2, self.cv), self.random_state)
+        oof = np.zeros(targets.shape, dtype=np.float64)
+        for train, test in folds:
+            oof[test] = _decisions(self._fit_models(features[train], targets[train]), features[test])
+        self.models_ = self._fit_models(features, targets)
+        self.calibration_ = np.array(
+            [_fit_platt(oof[:, j], targets[:, j]) for j in range(targets.shape[1])]
+        )
+        # Level 2: per theme, a combiner of the decisions and the lexicon evidence,
+        # trained on the cross-validated decisions; its own cross-validated scores tune
+        # the thresholds.
+        self.combiners_ = []
+        scores = np.zeros(Y.shape, dtype=np.float64)
+        for j in range(Y.shape[1]):
+            inputs = _combiner_inputs(oof, lexicon, j)
+            self.combiners_.append(self._fit_combiner(inputs, Y[:, j]))
+            for train, test in folds:
+                combiner = self._fit_combiner(inputs[train], Y[train, j])
+                scores[test, j] = _combiner_scores(combiner, inputs[test])
+        if self.tune_thresholds:
             self.thresholds_ = np.array(
                 [_best_threshold(scores[:, j], Y[:, j]) for j in range(Y.shape[1])]
             )
-            self.cv_scores_: np.ndarray | None = scores
         else:
-            self.calibration_ = np.tile([1.0, 0.0], (Y.shape[1], 1))
             self.thresholds_ = np.full(Y.shape[1], 0.5)
-            self.cv_scores_ = None
-        self.vectorizers_, self.models_ = self._fit_models(texts, lexicon, Y)
         return self
+
+    def _fit_combiner(self, inputs: np.ndarray, labels: np.ndarray) -> LogisticRegression | float:
+        if labels.min() == labels.max():
+            return float(labels[0])
+        return LogisticRegression(C=self.combiner_C, solver="lbfgs", max_iter=1000).fit(
+            inputs, labels
+        )
 
     def _binarize(self, y: Any, n: int) -> np.ndarray:
         if isinstance(y, np.ndarray) or sp.issparse(y):
@@ -195,6 +278,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         )
         char = TfidfVectorizer(
             analyzer="char_wb",
+            preprocessor=_strip_marks,
             ngram_range=self.char_ngrams,
             min_df=3,
             max_df=0.9,
@@ -211,12 +295,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         blocks.append(sp.csr_matrix(lexicon.astype(np.float32)))
         return sp.hstack(blocks, format="csr")
 
-    def _fit_models(
-        self,
-        texts: Sequence[str],
-        lexicon: np.ndarray,
-        Y: np.ndarray,
-    ) -> tuple[list[TfidfVectorizer], list[LogisticRegression | float]]:
+    def _fit_vectorizers(self, texts: Sequence[str]) -> list[TfidfVectorizer]:
         vectorizers = self._make_vectorizers()
         for vectorizer in vectorizers:
             vectorizer.fit(texts)
@@ -225,7 +304,13 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             if hasattr(vectorizer, "stop_words_"):
                 del vectorizer.stop_words_
             vectorizer.vocabulary_ = {k: int(v) for k, v in vectorizer.vocabulary_.items()}
-        features = self._features(vectorizers, texts, lexicon)
+        return vectorizers
+
+    def _fit_models(
+        self,
+        features: sp.csr_matrix,
+        Y: np.ndarray,
+    ) -> list[LogisticRegression | float]:
         models: list[LogisticRegression | float] = []
         for j in range(Y.shape[1]):
             column = Y[:, j]
@@ -243,63 +328,44 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             # float32 weights halve the bundle; the scores differ by < 1e-6.
             model.coef_ = model.coef_.astype(np.float32)
             models.append(model)
-        return vectorizers, models
-
-    def _out_of_fold_decisions(
-        self,
-        texts: list[str],
-        lexicon: np.ndarray,
-        Y: np.ndarray,
-    ) -> np.ndarray:
-        oof = np.zeros(Y.shape, dtype=np.float64)
-        for train, test in multilabel_folds(Y, self.cv, self.random_state):
-            train_texts = [texts[i] for i in train]
-            vectorizers, models = self._fit_models(train_texts, lexicon[train], Y[train])
-            features = self._features(vectorizers, [texts[i] for i in test], lexicon[test])
-            oof[test] = _decisions(models, features)
-        return oof
-
-    def _combine(self, probabilities: np.ndarray, strengths: np.ndarray) -> np.ndarray:
-        w = self.lexicon_weight
-        return (1.0 - w) * probabilities + w * strengths
+        return models
 
     # -- prediction ----------------------------------------------------------------------
 
     def decision_function(self, X: Sequence[str]) -> np.ndarray:
-        """Raw per-theme decision values, shape (n, themes)."""
+        """Raw per-theme decision values of the text models, shape (n, themes)."""
         check_is_fitted(self, "models_")
         texts = list(X)
         lexicon = self.lexicon_.transform(texts)
-        return _decisions(self.models_, self._features(self.vectorizers_, texts, lexicon))
+        features = self._features(self.vectorizers_, texts, lexicon)
+        return _decisions(self.models_, features)[:, : len(self.classes_)]
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
-        """Calibrated probability of every theme, shape (n, themes)."""
-        check_is_fitted(self, "models_")
-        return _apply_platt(self.decision_function(X), self.calibration_)
+        """The final, calibrated score of every theme, shape (n, themes)."""
+        return self.score_themes(X)[1]
 
-    def score_themes(
-        self,
-        X: Sequence[str],
-        strengths: np.ndarray | None = None,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Probabilities and final scores.
+    def score_themes(self, X: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The text models' calibrated probabilities and the final scores.
 
         Args:
-            X: Lemma texts.
-            strengths: Lexicon strengths (n, themes) measured elsewhere (on the Doc, with
-                surface forms); measured on the lemma texts when ``None``.
+            X: Classifier texts.
 
         Returns:
-            (probabilities, final scores), each of shape (n, themes).
+            (text-model probabilities, final scores), each of shape (n, themes).
         """
         check_is_fitted(self, "models_")
         texts = list(X)
         lexicon = self.lexicon_.transform(texts)
         decisions = _decisions(self.models_, self._features(self.vectorizers_, texts, lexicon))
-        probabilities = _apply_platt(decisions, self.calibration_)
-        if strengths is None:
-            strengths = lexicon[:, 2::3]
-        return probabilities, self._combine(probabilities, strengths)
+        k = len(self.classes_)
+        probabilities = _apply_platt(decisions[:, :k], self.calibration_[:k])
+        scores = np.column_stack(
+            [
+                _combiner_scores(self.combiners_[j], _combiner_inputs(decisions, lexicon, j))
+                for j in range(k)
+            ]
+        ).reshape(len(texts), k)
+        return probabilities, scores
 
     def predict(self, X: Sequence[str]) -> np.ndarray:
         """Indicator matrix of assigned themes (thresholds and ``max_tags`` applied)."""
@@ -358,12 +424,9 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     def _feature_names(self) -> list[str]:
         names = [f"lemma: {w}" for w in self.vectorizers_[0].get_feature_names_out()]
         names += [f"chars: '{c}'" for c in self.vectorizers_[1].get_feature_names_out()]
+        stats = ("hits", "terms", "strength", "best paragraph", "paragraphs", "title", "share")
         for theme_id in self.classes_:
-            names += [
-                f"lexicon hits {theme_id}",
-                f"lexicon terms {theme_id}",
-                f"lexicon strength {theme_id}",
-            ]
+            names += [f"lexicon {stat} {theme_id}" for stat in stats]
         return names
 
     def __sklearn_tags__(self) -> Any:
@@ -383,6 +446,18 @@ def _decisions(models: Sequence[LogisticRegression | float], features: sp.csr_ma
         else:
             out[:, j] = 10.0 if model else -10.0
     return out
+
+
+def _combiner_inputs(decisions: np.ndarray, lexicon: np.ndarray, j: int) -> np.ndarray:
+    """The combiner's view of theme j: its decision, the on-topic decision, its lexicon."""
+    stats = lexicon[:, j * _LEXICON_STATS : (j + 1) * _LEXICON_STATS]
+    return np.column_stack([decisions[:, j], decisions[:, -1], stats])
+
+
+def _combiner_scores(combiner: LogisticRegression | float, inputs: np.ndarray) -> np.ndarray:
+    if isinstance(combiner, LogisticRegression):
+        return np.asarray(combiner.predict_proba(inputs)[:, 1])
+    return np.full(inputs.shape[0], combiner)
 
 
 def _fit_platt(decisions: np.ndarray, labels: np.ndarray) -> tuple[float, float]:

@@ -68,6 +68,7 @@ _WEAK_WEIGHT = 0.5
 _TOKEN_RE = re.compile(r"[\w'’-]+")
 
 
+@lru_cache(maxsize=100_000)
 def normalise(text: str) -> str:
     """Lower-case, strip diacritics, hyphens and apostrophes.
 

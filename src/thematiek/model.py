@@ -42,6 +42,7 @@ TRUSTED_TYPES = [
     "thematiek.classify.ThemeClassifier",
     "thematiek.classify.LexiconFeatures",
     "thematiek.classify._word_tokens",
+    "thematiek.classify._strip_marks",
     "thematiek.taxonomy.Taxonomy",
     "thematiek.taxonomy.Theme",
     "sklearn.feature_extraction.text.TfidfVectorizer",

@@ -33,14 +33,30 @@ _SKIP_LEMMA = frozenset({"PUNCT", "SPACE", "NUM", "SYM"})
 
 
 def lemma_text(doc: Doc) -> str:
-    """The classifier's view of a Doc: lower-case lemmas of its words, space-separated."""
-    out = []
+    """Lower-case lemmas of a Doc's words, space-separated, ``¶`` between paragraphs."""
+    from thematiek.classify import PARAGRAPH_MARK
+
+    out: list[str] = []
     for token in doc:
         text = token.text
-        if token.is_punct or token.is_space or not any(ch.isalpha() for ch in text):
+        if token.is_space or not text.strip():
+            if text.count("\n") >= 2 and out and out[-1] != PARAGRAPH_MARK:
+                out.append(PARAGRAPH_MARK)
+            continue
+        if token.is_punct or not any(ch.isalpha() for ch in text):
             continue
         out.append((token.lemma_ or text).lower().replace(" ", "_"))
     return " ".join(out)
+
+
+def classifier_text(nlp: Language, title: str | None, doc: Doc) -> str:
+    """The classifier's view of an article: ``§`` title lemmas ``¶`` body lemmas."""
+    from thematiek.classify import PARAGRAPH_MARK, TITLE_MARK
+
+    body = lemma_text(doc)
+    if not title:
+        return body
+    return f"{TITLE_MARK} {lemma_text(nlp(title))} {PARAGRAPH_MARK} {body}"
 
 
 def _lexicon_strengths(
@@ -202,15 +218,15 @@ class Tagger:
             return []
         theme_ids = list(self.taxonomy.ids)
         texts, hits_per_doc, strengths = [], [], []
-        for _, doc in docs:
+        for article, doc in docs:
             lemmas = lemma_text(doc)
             hits = find_keyword_hits(doc, self.matcher)
-            texts.append(lemmas)
+            texts.append(classifier_text(self.nlp, article.title, doc))
             hits_per_doc.append(hits)
             strengths.append(
                 _lexicon_strengths(hits, self.matcher, theme_ids, lemmas.count(" ") + 1)
             )
-        probabilities, scores = self.classifier.score_themes(texts, np.vstack(strengths))
+        probabilities, scores = self.classifier.score_themes(texts)
         floor = self.min_score if min_score is None else min_score
         limit = self.max_tags if max_tags is None else max_tags
         assigned = self.classifier.assign(scores, min_score=floor, max_tags=limit)
@@ -263,7 +279,7 @@ class Tagger:
             return {"result": result, "themes": []}
         doc = self.nlp(article.text)
         hits = find_keyword_hits(doc, self.matcher)
-        text = lemma_text(doc)
+        text = classifier_text(self.nlp, article.title, doc)
         assigned = {t.id for t in result.themes}
         probabilities, _ = self.classifier.score_themes([text])
         rows = []

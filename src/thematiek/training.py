@@ -60,7 +60,7 @@ def read_labelled(
         ThematiekError: When no labelled article is found or a tag is unknown.
     """
     from thematiek.corpus import read_inputs
-    from thematiek.tagging import lemma_text
+    from thematiek.tagging import classifier_text
 
     articles: list[Article] = []
     errors: list[str] = []
@@ -90,8 +90,10 @@ def read_labelled(
         for tag in article.tags or ():
             Y[i, index[tag]] = 1
     texts, docs = [], []
-    for n, doc in enumerate(nlp.pipe(a.text for a in articles), start=1):
-        texts.append(lemma_text(doc))
+    for n, (doc, article) in enumerate(
+        nlp.pipe(((a.text, a) for a in articles), as_tuples=True), start=1
+    ):
+        texts.append(classifier_text(nlp, article.title, doc))
         docs.append(doc)
         progress("analyse", n, len(articles))
     return LabelledCorpus(articles, texts, Y, theme_ids, errors, docs)
