@@ -134,8 +134,12 @@ def test_works_inside_a_pipeline(taxonomy) -> None:  # type: ignore[no-untyped-d
 def test_max_tags_and_min_score_limit_assignments(taxonomy) -> None:  # type: ignore[no-untyped-def]
     texts, y = _data()
     model = _model(taxonomy).fit(texts, y)
+    model.thresholds_ = np.array([0.5, 0.4])
     scores = np.array([[0.99, 0.98]])
     assert model.assign(scores).sum() == 2
+    # Ranked by the margin over each theme's own threshold: 0.58 beats 0.49.
+    assert model.assign(scores, max_tags=1).tolist() == [[0, 1]]
+    model.thresholds_ = np.array([0.5, 0.5])
     assert model.assign(scores, max_tags=1).tolist() == [[1, 0]]
     assert model.assign(scores, min_score=0.985).tolist() == [[1, 0]]
     assert model.assign(np.array([[0.0, 0.0]])).sum() == 0
