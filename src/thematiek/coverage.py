@@ -273,7 +273,11 @@ def _check_support(
     items = []
     for theme_id, n in per_theme.items():
         if n == 0:
-            items.append(Item(taxonomy.source, f"theme {theme_id!r} has no articles at all"))
+            # `--min-per-theme 0` turns the check off: an empty theme is then information.
+            level = "error" if limits.min_per_theme > 0 else "warning"
+            items.append(
+                Item(taxonomy.source, f"theme {theme_id!r} has no articles at all", level=level)
+            )
         elif n < limits.min_per_theme:
             items.append(
                 Item(
@@ -286,8 +290,9 @@ def _check_support(
     summary = f"fewest articles for a theme: {least}"
     if empty:
         summary += f"; themes with none: {', '.join(empty)}"
+    passed = not any(item.level == "error" for item in items)
     check = Check(
-        "support", not items, float(least), float(limits.min_per_theme), summary, tuple(items)
+        "support", passed, float(least), float(limits.min_per_theme), summary, tuple(items)
     )
     return check, per_theme
 
@@ -514,9 +519,12 @@ def render_github(report: CoverageReport) -> str:
     for check in report.checks:
         for item in check.items:
             level = "error" if item.level == "error" and not check.passed else "warning"
-            props = [f"file={_escape_property(item.source)}"]
-            if item.line:
-                props.append(f"line={item.line}")
+            props = []
+            # Only a real path can carry an annotation (not "<default taxonomy>", "<stdin>").
+            if not item.source.startswith("<"):
+                props.append(f"file={_escape_property(item.source)}")
+                if item.line:
+                    props.append(f"line={item.line}")
             props.append(f"title={_escape_property('thematiek ' + check.name)}")
             lines.append(f"::{level} {','.join(props)}::{_escape_data(item.message)}")
         if not check.passed:

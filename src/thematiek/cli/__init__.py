@@ -9,8 +9,10 @@ exceptions keep their traceback (without local variables).
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from thematiek.cli import (
     coverage_cmd,
@@ -24,7 +26,26 @@ from thematiek.cli import (
 )
 from thematiek.errors import ThematiekError
 
+EXIT_USAGE = 2
+
+
+class _Group(TyperGroup):
+    """Translates a ThematiekError that stops a command into ``Error: …`` and exit 2.
+
+    Done here rather than only in :func:`main`, so that the app behaves the same when it
+    is invoked any other way (``typer.testing.CliRunner``, another program embedding it).
+    """
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ThematiekError as exc:
+            print(f"Error: {exc}", file=sys.stderr)
+            raise typer.Exit(EXIT_USAGE) from None
+
+
 app = typer.Typer(
+    cls=_Group,
     name="thematiek",
     help="Find the themes of Dutch management and HR articles, with scores and evidence.",
     no_args_is_help=True,
@@ -41,8 +62,6 @@ app.command("train")(train_cmd.train_cli)
 app.command("evaluate")(evaluate_cmd.evaluate_cli)
 app.command("coverage")(coverage_cmd.coverage_cli)
 app.command("info")(info_cmd.info_cli)
-
-EXIT_USAGE = 2
 
 
 def main() -> None:
