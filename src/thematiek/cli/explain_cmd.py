@@ -74,9 +74,9 @@ def _print(report: dict[str, Any], all_themes: bool) -> None:
     console = stdout_console()
     result = report["result"]
     console.print(Text(result.title or result.source, style="bold"))
-    console.print(f"{result.source} · model {result.model} · nlp {result.nlp}")
+    console.print(Text(f"{result.source} · model {result.model} · nlp {result.nlp}"))
     assigned = [t.id for t in result.themes]
-    console.print("Themes: " + (", ".join(assigned) if assigned else "none of the themes"))
+    console.print(Text("Themes: " + (", ".join(assigned) if assigned else "none of the themes")))
     for row in report["themes"]:
         near = row["score"] >= row["threshold"] * 0.6
         if not (all_themes or row["assigned"] or near):
@@ -102,7 +102,7 @@ def _print(report: dict[str, Any], all_themes: bool) -> None:
             console.print(Text(f"  weighed most: {features}", style="dim"))
     if result.keywords:
         console.print()
-        console.print("Key phrases: " + ", ".join(k.text for k in result.keywords))
+        console.print(Text("Key phrases: " + ", ".join(k.text for k in result.keywords)))
 
 
 def _bar(score: float, threshold: float, width: int = 40) -> str:

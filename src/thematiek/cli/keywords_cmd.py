@@ -20,6 +20,7 @@ def keywords_cli(
     """List the key phrases of each article (free tags or SEO keywords), scored against the
     model's background corpus."""
     from rich.table import Table
+    from rich.text import Text
 
     from thematiek.corpus import read_inputs
     from thematiek.errors import ThematiekError
@@ -42,11 +43,11 @@ def keywords_cli(
                 )
             )
             continue
-        table = Table(title=item.title or item.id)
+        table = Table(title=Text(item.title or item.id))
         table.add_column("key phrase")
         table.add_column("score", justify="right")
         for phrase in phrases:
-            table.add_row(phrase.text, f"{phrase.score:.2f}")
+            table.add_row(Text(phrase.text), f"{phrase.score:.2f}")
         stdout_console().print(table)
     if failures:
         raise typer.Exit(1)

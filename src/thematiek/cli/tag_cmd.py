@@ -239,7 +239,9 @@ def _print_table(results: list[Any]) -> None:
     for result in results:
         name = result.source if not result.title else f"{result.title}\n{result.source}"
         if result.error is not None:
-            table.add_row(name, Text("error", style="red"), Text(result.error, style="red"), "")
+            table.add_row(
+                Text(name), Text("error", style="red"), Text(result.error, style="red"), ""
+            )
             continue
         if result.themes:
             themes = "\n".join(f"{t.label} [{t.id}] {t.score:.2f}" for t in result.themes)
@@ -250,5 +252,6 @@ def _print_table(results: list[Any]) -> None:
         else:
             themes, evidence = "(none of the themes)", ""
         keywords = ", ".join(k.text for k in result.keywords[:6])
-        table.add_row(name, themes, evidence, keywords)
+        # Text, not str: rich would read "[crisis]" or a title "[Column]" as markup.
+        table.add_row(Text(name), Text(themes), Text(evidence), Text(keywords))
     stdout_console().print(table)
