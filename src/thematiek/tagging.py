@@ -295,6 +295,7 @@ class Tagger:
                     "assigned": theme.id in assigned,
                     "evidence": theme_hits,
                     "features": self.classifier.top_features(text, theme.id, n_features),
+                    "combination": self.classifier.explain_score(text, theme.id),
                 }
             )
         rows.sort(key=lambda r: (-r["score"], r["id"]))
@@ -347,6 +348,9 @@ def _language_problem(article: Article) -> str | None:
 # -- parallel --------------------------------------------------------------------------
 
 _WORKER: Tagger | None = None
+# Batches in flight per worker: enough to keep every worker busy while the parent reads
+# and writes, few enough that memory stays flat however long the stream.
+_IN_FLIGHT = 2
 
 
 def _init_worker(
@@ -356,13 +360,18 @@ def _init_worker(
     _WORKER = load(model=model, taxonomy=taxonomy, nlp=nlp, **settings)
 
 
-def _work(
-    args: tuple[list[Article | ThematiekError], float | None, int | None],
-) -> list[TagResult]:
+def _inherit_worker(tagger: Tagger) -> None:
+    # With fork the Tagger arrives by memory, not by pickle: no second load, and exactly
+    # the parent's pipeline, even one passed in as a Language object.
+    global _WORKER
+    _WORKER = tagger
+
+
+def _work(args: tuple[list[Article], float | None, int | None]) -> list[TagResult]:
     if _WORKER is None:  # pragma: no cover - the pool initialiser always runs first
         raise RuntimeError("worker used before it was initialised")
     batch, min_score, max_tags = args
-    return _WORKER._tag_batch(batch, min_score, max_tags)
+    return _WORKER._tag_batch(list(batch), min_score, max_tags)
 
 
 def _tag_parallel(
@@ -374,20 +383,48 @@ def _tag_parallel(
     max_tags: int | None,
 ) -> Iterator[TagResult]:
     import multiprocessing as mp
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
 
-    context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-    settings = {
-        "min_score": tagger.min_score,
-        "max_tags": tagger.max_tags,
-        "top_keywords": tagger.top_keywords,
-        "force": tagger.force,
-    }
-    init = (str(tagger.bundle.path), None, tagger.nlp_spec, settings)
-    batches = iter(lambda: list(islice(stream, batch_size)), [])
-    with context.Pool(n_process, initializer=_init_worker, initargs=init) as pool:
-        work = ((batch, min_score, max_tags) for batch in batches)
-        for results in pool.imap(_work, work, chunksize=1):
-            yield from results
+    initializer: Any
+    initargs: tuple[Any, ...]
+    context: Any
+    if "fork" in mp.get_all_start_methods():
+        context = mp.get_context("fork")
+        initializer, initargs = _inherit_worker, (tagger,)
+    else:  # pragma: no cover - Windows, and macOS builds without fork
+        context = mp.get_context("spawn")
+        settings = {
+            "min_score": tagger.min_score,
+            "max_tags": tagger.max_tags,
+            "top_keywords": tagger.top_keywords,
+            "force": tagger.force,
+        }
+        initializer = _init_worker
+        initargs = (str(tagger.bundle.path), None, tagger.nlp_spec, settings)
+    # A ProcessPoolExecutor, not a multiprocessing.Pool: a worker that dies raises
+    # BrokenProcessPool here instead of hanging the run. Reader errors never travel to a
+    # worker (their exceptions do not survive pickling); they become results here.
+    pending: deque[tuple[list[TagResult | None], Future[list[TagResult]]]] = deque()
+    with ProcessPoolExecutor(
+        n_process, mp_context=context, initializer=initializer, initargs=initargs
+    ) as pool:
+        while batch := list(islice(stream, batch_size)):
+            slots: list[TagResult | None] = [
+                _error_result(item) if isinstance(item, ThematiekError) else None for item in batch
+            ]
+            articles = [item for item in batch if not isinstance(item, ThematiekError)]
+            pending.append((slots, pool.submit(_work, (articles, min_score, max_tags))))
+            if len(pending) >= _IN_FLIGHT * n_process:
+                yield from _merge(*pending.popleft())
+        while pending:
+            yield from _merge(*pending.popleft())
+
+
+def _merge(slots: list[TagResult | None], future: Any) -> Iterator[TagResult]:
+    tagged = iter(future.result())
+    for slot in slots:
+        yield slot if slot is not None else next(tagged)
 
 
 # -- building a Tagger -------------------------------------------------------------------
