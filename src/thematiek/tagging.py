@@ -51,9 +51,12 @@ def lemma_text(doc: Doc) -> str:
 
 def classifier_text(nlp: Language, title: str | None, doc: Doc) -> str:
     """The classifier's view of an article: ``§`` title lemmas ``¶`` body lemmas."""
+    return _with_title(nlp, title, lemma_text(doc))
+
+
+def _with_title(nlp: Language, title: str | None, body: str) -> str:
     from thematiek.classify import PARAGRAPH_MARK, TITLE_MARK
 
-    body = lemma_text(doc)
     if not title:
         return body
     return f"{TITLE_MARK} {lemma_text(nlp(title))} {PARAGRAPH_MARK} {body}"
@@ -219,9 +222,9 @@ class Tagger:
         theme_ids = list(self.taxonomy.ids)
         texts, hits_per_doc, strengths = [], [], []
         for article, doc in docs:
-            lemmas = lemma_text(doc)
+            lemmas = lemma_text(doc)  # once per Doc: the word count and the classifier's text
             hits = find_keyword_hits(doc, self.matcher)
-            texts.append(classifier_text(self.nlp, article.title, doc))
+            texts.append(_with_title(self.nlp, article.title, lemmas))
             hits_per_doc.append(hits)
             strengths.append(
                 _lexicon_strengths(hits, self.matcher, theme_ids, lemmas.count(" ") + 1)
@@ -533,8 +536,9 @@ def tag_batches(
     for frame in batches:
         ids = frame[id_col].astype(str).tolist() if id_col else [str(i) for i in frame.index]
         titles = frame[title_col].tolist() if title_col else [None] * len(frame)
+        # A missing value is None, NaN or pd.NA depending on the column's dtype.
         articles = [
-            Article(id=i, text="" if t is None else str(t), title=None if h is None else str(h))
+            Article(id=i, text="" if pd.isna(t) else str(t), title=None if pd.isna(h) else str(h))
             for i, t, h in zip(ids, frame[text_col].tolist(), titles, strict=True)
         ]
         rows = []
