@@ -82,6 +82,8 @@ def main() -> None:
         seconds = time.perf_counter() - start
         show(figures)
         sections.append((title, figures, seconds))
+        if args.out:  # after every benchmark: a run cut short still leaves its figures
+            args.out.write_text(_markdown(info, sections, args.quick), encoding="utf-8")
     print("\n== Summary")
     for _, figures, _ in sections:
         show([f for f in figures if f.target])
