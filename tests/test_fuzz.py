@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -114,7 +115,10 @@ BODIES = st.text(alphabet=PRINTABLE | st.sampled_from("\n\t\r"), max_size=80).ma
 
 
 def _data(text: str) -> dict[object, object]:
-    loaded = yaml.safe_load(text.split("---")[1]) if text.startswith("---") else None
+    # The front matter ends at the first line that is exactly `---` (a value may
+    # contain `---` too, as in `title: [0---]`).
+    match = re.match(r"---\r?\n(.*?)^---\r?$", text, re.S | re.M)
+    loaded = yaml.safe_load(match.group(1)) if match else None
     return loaded or {}
 
 

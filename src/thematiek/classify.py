@@ -45,6 +45,11 @@ TITLE_MARK = "§"
 PARAGRAPH_MARK = "¶"
 _MARKS = (TITLE_MARK, PARAGRAPH_MARK)
 _LEXICON_STATS = 7
+_MIN_PARAGRAPH = 8  # tokens; shorter lines (headings, menu items) are no paragraph
+_STAT_NAMES = (
+    "hits", "distinct terms", "strength", "best paragraph", "paragraphs with attention",
+    "title", "share of hits",
+)  # fmt: skip
 
 
 def _word_tokens(text: str) -> list[str]:
@@ -152,6 +157,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         max_char_features: The largest character vocabulary kept.
         C: Inverse regularisation strength of the per-theme text models.
         combiner_C: Inverse regularisation strength of the per-theme combiners.
+        lexicon_scale: The weight of the lexicon figures among the text model's features
+            (0 leaves them to the combiner alone).
         max_tags: The most themes assigned to one article.
         cv: The number of multilabel-stratified folds for calibration and thresholds.
         tune_thresholds: Tune one threshold per theme (else 0.5 for all).
@@ -167,6 +174,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         max_char_features: int = 20000,
         C: float = 8.0,
         combiner_C: float = 1.0,
+        lexicon_scale: float = 0.0,
         max_tags: int = 4,
         cv: int = 5,
         tune_thresholds: bool = True,
@@ -179,6 +187,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self.max_char_features = max_char_features
         self.C = C
         self.combiner_C = combiner_C
+        self.lexicon_scale = lexicon_scale
         self.max_tags = max_tags
         self.cv = cv
         self.tune_thresholds = tune_thresholds
@@ -212,8 +221,12 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         targets = np.hstack([Y, (Y.sum(axis=1) > 0).astype(int)[:, None]])
         folds = multilabel_folds(Y, max(2, self.cv), self.random_state)
         oof = np.zeros(targets.shape, dtype=np.float64)
+        paragraphs, owners = self._paragraph_features(texts)
+        oof_best = np.zeros((Y.shape[0], 2 * Y.shape[1]), dtype=np.float64)
         for train, test in folds:
-            oof[test] = _decisions(self._fit_models(features[train], targets[train]), features[test])
+            models = self._fit_models(features[train], targets[train])
+            oof[test] = _decisions(models, features[test])
+            oof_best[test] = _best_paragraph(models, paragraphs, owners, test, Y.shape[1])
         self.models_ = self._fit_models(features, targets)
         self.calibration_ = np.array(
             [_fit_platt(oof[:, j], targets[:, j]) for j in range(targets.shape[1])]
@@ -224,7 +237,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self.combiners_ = []
         scores = np.zeros(Y.shape, dtype=np.float64)
         for j in range(Y.shape[1]):
-            inputs = _combiner_inputs(oof, lexicon, j)
+            inputs = _combiner_inputs(oof, lexicon, j, oof_best)
             self.combiners_.append(self._fit_combiner(inputs, Y[:, j]))
             for train, test in folds:
                 combiner = self._fit_combiner(inputs[train], Y[train, j])
@@ -236,6 +249,25 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         else:
             self.thresholds_ = np.full(Y.shape[1], 0.5)
         return self
+
+    def _paragraph_features(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, np.ndarray]:
+        """TF-IDF rows of every paragraph (title included) and the text each belongs to."""
+        pieces: list[str] = []
+        owners: list[int] = []
+        for i, text in enumerate(texts):
+            title, paragraphs = _segments(text)
+            for paragraph in [title, *paragraphs]:
+                if len(paragraph) >= _MIN_PARAGRAPH:
+                    pieces.append(" ".join(paragraph))
+                    owners.append(i)
+        width = _LEXICON_STATS * len(self.classes_) if self.lexicon_scale else 0
+        if not pieces:
+            width += sum(len(v.vocabulary_) for v in self.vectorizers_)
+            return sp.csr_matrix((0, width), dtype=np.float32), np.zeros(0, dtype=int)
+        blocks = [v.transform(pieces) for v in self.vectorizers_]
+        if width:
+            blocks.append(sp.csr_matrix((len(pieces), width), dtype=np.float32))
+        return sp.hstack(blocks, format="csr"), np.asarray(owners, dtype=int)
 
     def _fit_combiner(self, inputs: np.ndarray, labels: np.ndarray) -> LogisticRegression | float:
         if labels.min() == labels.max():
@@ -292,7 +324,9 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self, vectorizers: list[TfidfVectorizer], texts: Sequence[str], lexicon: np.ndarray
     ) -> sp.csr_matrix:
         blocks = [v.transform(texts) for v in vectorizers]
-        blocks.append(sp.csr_matrix(lexicon.astype(np.float32)))
+        if self.lexicon_scale:
+            # Scaled to the size of TF-IDF values; unscaled, they slow liblinear down.
+            blocks.append(sp.csr_matrix((lexicon * self.lexicon_scale).astype(np.float32)))
         return sp.hstack(blocks, format="csr")
 
     def _fit_vectorizers(self, texts: Sequence[str]) -> list[TfidfVectorizer]:
@@ -358,10 +392,12 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         lexicon = self.lexicon_.transform(texts)
         decisions = _decisions(self.models_, self._features(self.vectorizers_, texts, lexicon))
         k = len(self.classes_)
+        paragraphs, owners = self._paragraph_features(texts)
+        best = _best_paragraph(self.models_, paragraphs, owners, np.arange(len(texts)), k)
         probabilities = _apply_platt(decisions[:, :k], self.calibration_[:k])
         scores = np.column_stack(
             [
-                _combiner_scores(self.combiners_[j], _combiner_inputs(decisions, lexicon, j))
+                _combiner_scores(self.combiners_[j], _combiner_inputs(decisions, lexicon, j, best))
                 for j in range(k)
             ]
         ).reshape(len(texts), k)
@@ -421,12 +457,41 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         pairs.sort(key=lambda item: -abs(item[1]))
         return pairs[:n]
 
+    def explain_score(self, text: str, theme: str) -> list[tuple[str, float]]:
+        """How the combiner built one theme's score: each input's contribution.
+
+        Returns:
+            (input, contribution to the log-odds) pairs, strongest first; the text model's
+            decision, the on-topic decision and the seven lexicon figures.
+        """
+        check_is_fitted(self, "combiners_")
+        j = list(self.classes_).index(theme)
+        combiner = self.combiners_[j]
+        if not isinstance(combiner, LogisticRegression):
+            return []
+        lexicon = self.lexicon_.transform([text])
+        decisions = _decisions(self.models_, self._features(self.vectorizers_, [text], lexicon))
+        paragraphs, owners = self._paragraph_features([text])
+        best = _best_paragraph(self.models_, paragraphs, owners, np.arange(1), len(self.classes_))
+        inputs = _combiner_inputs(decisions, lexicon, j, best)[0]
+        names = [
+            "text model", "on-topic model", "best paragraph (text model)",
+            "paragraphs about it (text model)",
+            *(f"lexicon {s}" for s in _STAT_NAMES),
+        ]  # fmt: skip
+        pairs = [
+            (name, float(value * weight))
+            for name, value, weight in zip(names, inputs, combiner.coef_[0], strict=True)
+        ]
+        pairs.sort(key=lambda item: -abs(item[1]))
+        return pairs
+
     def _feature_names(self) -> list[str]:
         names = [f"lemma: {w}" for w in self.vectorizers_[0].get_feature_names_out()]
         names += [f"chars: '{c}'" for c in self.vectorizers_[1].get_feature_names_out()]
-        stats = ("hits", "terms", "strength", "best paragraph", "paragraphs", "title", "share")
-        for theme_id in self.classes_:
-            names += [f"lexicon {stat} {theme_id}" for stat in stats]
+        if self.lexicon_scale:
+            for theme_id in self.classes_:
+                names += [f"lexicon {stat} {theme_id}" for stat in _STAT_NAMES]
         return names
 
     def __sklearn_tags__(self) -> Any:
@@ -448,10 +513,37 @@ def _decisions(models: Sequence[LogisticRegression | float], features: sp.csr_ma
     return out
 
 
-def _combiner_inputs(decisions: np.ndarray, lexicon: np.ndarray, j: int) -> np.ndarray:
-    """The combiner's view of theme j: its decision, the on-topic decision, its lexicon."""
+def _combiner_inputs(
+    decisions: np.ndarray, lexicon: np.ndarray, j: int, best: np.ndarray
+) -> np.ndarray:
+    """The combiner's view of theme j: its decision, the on-topic decision, the decision of
+    the best paragraph, and the theme's lexicon figures."""
     stats = lexicon[:, j * _LEXICON_STATS : (j + 1) * _LEXICON_STATS]
-    return np.column_stack([decisions[:, j], decisions[:, -1], stats])
+    k = best.shape[1] // 2
+    return np.column_stack([decisions[:, j], decisions[:, -1], best[:, j], best[:, k + j], stats])
+
+
+def _best_paragraph(
+    models: Sequence[LogisticRegression | float],
+    paragraphs: sp.csr_matrix,
+    owners: np.ndarray,
+    rows: np.ndarray,
+    k: int,
+) -> np.ndarray:
+    """Per text in ``rows`` (in that order), the highest decision any of its paragraphs gets
+    from the document-level models: "one paragraph is clearly about this theme"."""
+    best = np.full((len(rows), k), -10.0)
+    positive = np.zeros((len(rows), k))
+    position = {int(r): n for n, r in enumerate(rows)}
+    chosen = np.flatnonzero(np.isin(owners, rows))
+    if len(chosen) == 0:
+        return np.hstack([best, positive])
+    decisions = _decisions(models[:k], paragraphs[chosen])
+    for index, row in zip(chosen, decisions, strict=True):
+        n = position[int(owners[index])]
+        best[n] = np.maximum(best[n], row)
+        positive[n] += row > 0
+    return np.hstack([best, np.log1p(positive)])
 
 
 def _combiner_scores(combiner: LogisticRegression | float, inputs: np.ndarray) -> np.ndarray:

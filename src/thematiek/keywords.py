@@ -455,6 +455,9 @@ def _candidate_ok(token: Any, stop: frozenset[str]) -> bool:
     return not (lemma.endswith("en") and lemma != normalise(text) and not text[:1].isupper())
 
 
+_NAME_WEIGHT = 0.35
+
+
 def iter_candidates(doc: Doc, max_words: int = 3) -> Iterator[tuple[str, str]]:
     """Candidate key phrases of a Doc: runs of content words inside a sentence.
 
@@ -486,7 +489,8 @@ def extract_keyphrases(
     A candidate is a run of one to three content words (no stop words, numbers or
     punctuation, no inflected verbs) inside one sentence. Its score is
     ``tf * idf * (1 + 0.5 * (words - 1))``, where idf comes from the background corpus,
-    so phrases that are frequent here and rare elsewhere come first. Phrases that are
+    so phrases that are frequent here and rare elsewhere come first; a single word that is
+    only ever capitalised (a name) counts at a third. Phrases that are
     part of a better phrase are dropped; scores are scaled so that the best is 1.
 
     Args:
@@ -509,7 +513,11 @@ def extract_keyphrases(
         if n_words > 1 and tf < 2:
             continue
         idf = background.idf(key) if background is not None else 1.0
-        scored.append((tf * idf * (1.0 + 0.5 * (n_words - 1)), key))
+        score = tf * idf * (1.0 + 0.5 * (n_words - 1))
+        if n_words == 1 and all(form[:1].isupper() for form in surface[key]):
+            # Never written in lower case: a name (Brouwer, Veenstede), rarely a topic.
+            score *= _NAME_WEIGHT
+        scored.append((score, key))
     scored.sort(key=lambda item: (-item[0], item[1]))
     chosen: list[tuple[float, str]] = []
     chosen_words: list[tuple[str, ...]] = []

@@ -34,25 +34,37 @@ from thematiek.errors import ModelError, TaxonomyError
 from thematiek.keywords import Background
 from thematiek.taxonomy import Taxonomy, parse_taxonomy
 
-FORMAT_VERSION = 1
+# 2: the stacked classifier (text models + per-theme combiners).
+FORMAT_VERSION = 2
 _FILES = ("classifier.skops", "background.json.gz", "taxonomy.toml")
 
-# Every type a classifier.skops may contain. Anything else is refused, never loaded.
+# Every type a classifier.skops may contain. The whole archive's schema is checked against
+# this list before anything is loaded: a type outside it is refused, even one that skops
+# itself would trust.
 TRUSTED_TYPES = [
-    "thematiek.classify.ThemeClassifier",
-    "thematiek.classify.LexiconFeatures",
-    "thematiek.classify._word_tokens",
-    "thematiek.classify._strip_marks",
-    "thematiek.taxonomy.Taxonomy",
-    "thematiek.taxonomy.Theme",
-    "sklearn.feature_extraction.text.TfidfVectorizer",
-    "sklearn.feature_extraction.text.TfidfTransformer",
-    "sklearn.linear_model._logistic.LogisticRegression",
+    "builtins.bool",
+    "builtins.dict",
+    "builtins.float",
+    "builtins.int",
+    "builtins.list",
+    "builtins.NoneType",
+    "builtins.slice",
+    "builtins.str",
+    "builtins.tuple",
+    "numpy.dtype",
     "numpy.float32",
     "numpy.float64",
     "numpy.int64",
-    "numpy.dtype",
-    "builtins.slice",
+    "numpy.ndarray",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "thematiek.classify.LexiconFeatures",
+    "thematiek.classify.ThemeClassifier",
+    "thematiek.classify._strip_marks",
+    "thematiek.classify._word_tokens",
+    "thematiek.taxonomy.Taxonomy",
+    "thematiek.taxonomy.Theme",
 ]
 
 
@@ -307,7 +319,8 @@ def load_model(path: str | Path | None = None, taxonomy: Taxonomy | None = None)
     folder = Path(path) if path is not None else default_model_path()
     problems = verify_model(folder)
     if problems:
-        raise ModelError(f"{folder}: model refused: " + "; ".join(problems))
+        detail = "; ".join(p.removeprefix(f"{folder}: ") for p in problems)
+        raise ModelError(f"{folder}: model refused: {detail}")
     meta = read_meta(folder)
     bundle_taxonomy = parse_taxonomy(
         (folder / "taxonomy.toml").read_text("utf-8"), source=str(folder / "taxonomy.toml")

@@ -59,6 +59,7 @@ def _as_json(report: dict[str, Any]) -> dict[str, Any]:
                 "assigned": row["assigned"],
                 "evidence": [h.to_dict() | {"term": h.term} for h in row["evidence"]],
                 "features": [{"feature": f, "weight": round(w, 4)} for f, w in row["features"]],
+                "combination": [{"input": f, "weight": round(w, 4)} for f, w in row["combination"]],
             }
             for row in report["themes"]
         ],
@@ -97,9 +98,12 @@ def _print(report: dict[str, Any], all_themes: bool) -> None:
             sentences.setdefault(hit.sentence, []).append(hit)
         for sentence, hits in list(sentences.items())[:5]:
             console.print(Text("  “").append(_highlight(sentence, hits)).append("”"))
+        if row["combination"]:
+            parts = ", ".join(f"{name} {weight:+.2f}" for name, weight in row["combination"][:4])
+            console.print(Text(f"  score built from: {parts}", style="dim"))
         if row["features"]:
             features = ", ".join(f"{name} ({weight:+.2f})" for name, weight in row["features"][:6])
-            console.print(Text(f"  weighed most: {features}", style="dim"))
+            console.print(Text(f"  text model weighed most: {features}", style="dim"))
     if result.keywords:
         console.print()
         console.print(Text("Key phrases: " + ", ".join(k.text for k in result.keywords)))
