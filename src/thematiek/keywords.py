@@ -222,13 +222,39 @@ class LexiconMatcher:
                     else:
                         self._negative_phrases[words[0]].append((theme.id, words))
         self._cache: dict[str, tuple[_Term, ...]] = {}
+        # Indexes that narrow a word's candidate terms to those that can match at all (the
+        # term inside the word, or a verb term's stem at its start), so that a new word
+        # costs a few dict look-ups instead of an is_compound_of call per term.
+        self._by_term: dict[str, list[int]] = defaultdict(list)
+        self._by_stem: dict[str, list[int]] = defaultdict(list)
+        for index, entry in enumerate(self._single):
+            term = entry.words[0]
+            self._by_term[term].append(index)
+            if term.endswith("en") and len(term) - 2 >= _MIN_COMPOUND_TERM:
+                self._by_stem[term[:-2]].append(index)
+        self._longest = max((len(t) for t in self._by_term), default=0)
+
+    def _candidates(self, word: str) -> list[_Term]:
+        """The single terms that may match ``word``, in lexicon order."""
+        found: set[int] = set()
+        by_term, by_stem, n = self._by_term, self._by_stem, len(word)
+        for i in range(n):
+            for j in range(i + 1, min(n, i + self._longest) + 1):
+                hit = by_term.get(word[i:j])
+                if hit:
+                    found.update(hit)
+        for j in range(_MIN_COMPOUND_TERM, min(n, self._longest) + 1):
+            hit = by_stem.get(word[:j])
+            if hit:
+                found.update(hit)
+        return [self._single[index] for index in sorted(found)]
 
     def _single_hits(self, word: str) -> tuple[_Term, ...]:
         found = self._cache.get(word)
         if found is not None:
             return found
         best: dict[str, _Term] = {}
-        for entry in self._single:
+        for entry in self._candidates(word):
             if is_compound_of(word, entry.words[0]):
                 current = best.get(entry.theme)
                 if current is None or (entry.weight, len(entry.term)) > (
