@@ -458,7 +458,10 @@ _EXTRA_STOP = frozenset(
     iets niets alles elk elke ieder iedere echter daarom waarom omdat terwijl wanneer
     eigenlijk natuurlijk misschien ongeveer helemaal alleen zo'n zulke welke deze dit
     volgens tijdens zonder tussen tegen onder boven binnen buiten mee toe ja nee oké
-    procent euro uur minuut eerste tweede derde goed slecht""".split()
+    procent euro uur minuut eerste tweede derde goed slecht daardoor daarna daarbij
+    daarmee daarin daarvoor daarover vooral eerst pas waardoor zodat immers bovendien
+    tenslotte uiteindelijk inmiddels namelijk vervolgens opnieuw samen meteen zelfs
+    gewoonweg wellicht nogal best vrij erg zeer zeker juist enkel slechts ooit""".split()
 )
 
 
@@ -482,6 +485,7 @@ def _candidate_ok(token: Any, stop: frozenset[str]) -> bool:
 
 
 _NAME_WEIGHT = 0.35
+_VERB_WEIGHT = 0.3
 
 
 def iter_candidates(doc: Doc, max_words: int = 3) -> Iterator[tuple[str, str]]:
@@ -543,6 +547,11 @@ def extract_keyphrases(
         if n_words == 1 and all(form[:1].isupper() for form in surface[key]):
             # Never written in lower case: a name (Brouwer, Veenstede), rarely a topic.
             score *= _NAME_WEIGHT
+        last = key.rsplit(" ", 1)[-1]
+        if last.endswith("en") and any(form.lower().endswith(last) for form in surface[key]):
+            # Ends in a word written as its own -en lemma: an infinitive (tonen, vragen
+            # stellen) far more often than a noun; keep it, but below the nouns.
+            score *= _VERB_WEIGHT
         scored.append((score, key))
     scored.sort(key=lambda item: (-item[0], item[1]))
     chosen: list[tuple[float, str]] = []
