@@ -160,6 +160,8 @@ def machine() -> dict[str, str]:
         "python": platform.python_version(),
         "blas": _blas(),
         "versions": _versions(),
+        # Other work on the machine skews every ratio, the parallel one most: say so.
+        "load average at start": " / ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
 
 
