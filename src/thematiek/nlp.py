@@ -112,7 +112,11 @@ def _embedded() -> Language:
 
     nlp = spacy.blank("nl")
     _adapt_tokenizer(nlp, lemmas.load_lemma_table())
-    nlp.add_pipe("sentencizer")
+    from spacy.pipeline import Sentencizer
+
+    # A blank line ends a sentence too: Markdown headings and list items have no full stop.
+    breaks = ["\n\n", "\n\n\n", "\n\n\n\n", "\r\n\r\n", "\r\n\r\n\r\n"]
+    nlp.add_pipe("sentencizer", config={"punct_chars": [*Sentencizer.default_punct_chars, *breaks]})
     nlp.add_pipe("thematiek_lemmatizer")
     nlp.meta["name"] = EMBEDDED_NAME
     nlp.meta["version"] = lemmas.TABLE_VERSION
