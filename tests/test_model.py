@@ -105,6 +105,19 @@ def test_untrusted_type_is_refused_without_loading(bundle: Path) -> None:
     assert verify_model(bundle) and "does not trust" in verify_model(bundle)[0]
 
 
+def test_a_type_skops_trusts_but_thematiek_does_not_is_refused(bundle: Path) -> None:
+    import skops.io
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    skops.io.dump(Pipeline([("scale", StandardScaler())]), bundle / "classifier.skops")
+    _fix_checksums(bundle)
+    message = _refusal(bundle)
+    assert "does not trust" in message
+    assert "sklearn.pipeline.Pipeline" in message
+    assert "sklearn.preprocessing._data.StandardScaler" in message
+
+
 class Handig:
     """A custom class: nothing thematiek knows, so never trusted."""
 

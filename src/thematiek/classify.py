@@ -252,10 +252,28 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             )
         else:
             self.thresholds_ = np.full(Y.shape[1], 0.5)
+        self._pack_vocabularies()
         return self
+
+    def _pack_vocabularies(self) -> None:
+        # A vocabulary is saved as one array of terms, not as a dict: skops would write
+        # every entry as a node of its own (a 25 MB schema that takes seconds to load).
+        self.vocabularies_ = []
+        for vectorizer in self.vectorizers_:
+            terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
+            self.vocabularies_.append(np.array(terms, dtype=str))
+            del vectorizer.vocabulary_
+
+    def _unpack_vocabularies(self) -> None:
+        if not hasattr(self, "vocabularies_"):  # during fit: the vectorizers have their own
+            return
+        for vectorizer, terms in zip(self.vectorizers_, self.vocabularies_, strict=True):
+            if not hasattr(vectorizer, "vocabulary_"):
+                vectorizer.vocabulary_ = {str(term): i for i, term in enumerate(terms)}
 
     def _paragraph_features(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, np.ndarray]:
         """TF-IDF rows of every paragraph (title included) and the text each belongs to."""
+        self._unpack_vocabularies()
         pieces: list[str] = []
         owners: list[int] = []
         for i, text in enumerate(texts):
@@ -327,6 +345,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     def _features(
         self, vectorizers: list[TfidfVectorizer], texts: Sequence[str], lexicon: np.ndarray
     ) -> sp.csr_matrix:
+        if vectorizers is getattr(self, "vectorizers_", None):
+            self._unpack_vocabularies()
         blocks = [v.transform(texts) for v in vectorizers]
         if self.lexicon_scale:
             # Scaled to the size of TF-IDF values; unscaled, they slow liblinear down.
@@ -496,6 +516,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         return pairs
 
     def _feature_names(self) -> list[str]:
+        self._unpack_vocabularies()
         names = [f"lemma: {w}" for w in self.vectorizers_[0].get_feature_names_out()]
         names += [f"chars: '{c}'" for c in self.vectorizers_[1].get_feature_names_out()]
         if self.lexicon_scale:

@@ -21,6 +21,7 @@ import gzip
 import hashlib
 import json
 import os
+import sys
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
@@ -142,13 +143,12 @@ def save_model(
     Returns:
         The bundle folder.
     """
-    import skops.io
-
+    skops_io = _skops_io()
     target = Path(path)
     target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target) as tmp:
         staging = Path(tmp)
-        skops.io.dump(
+        skops_io.dump(
             classifier,
             staging / "classifier.skops",
             compression=zipfile.ZIP_DEFLATED,
@@ -280,12 +280,50 @@ def verify_model(path: str | Path) -> list[str]:
     return problems
 
 
-def _untrusted_problems(path: Path) -> list[str]:
-    import skops.io
+def _schema_types(path: Path) -> set[str]:
+    """Every ``module.name`` named anywhere in a skops archive's schema (functions too)."""
+    with zipfile.ZipFile(path) as archive:
+        schema = json.loads(archive.read("schema.json"))
+    found: set[str] = set()
+    stack: list[Any] = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("__module__"), str) and isinstance(node.get("__class__"), str):
+                found.add(f"{node['__module__']}.{node['__class__']}")
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
 
+
+def _skops_io() -> Any:
+    """``skops.io``, imported without its scikit-learn-wide default trust list.
+
+    At import, skops lists every scikit-learn estimator to trust by default, which imports
+    all of scikit-learn, scipy.stats and pandas (2–3 s and ~150 MB at start-up). thematiek
+    never relies on that list: it checks every type in the archive against its own
+    :data:`TRUSTED_TYPES` and passes that list to ``skops.io.load``.
+    """
+    if "skops.io" in sys.modules:
+        return sys.modules["skops.io"]
+    import sklearn.utils
+
+    original = sklearn.utils.all_estimators
+    sklearn.utils.all_estimators = lambda *args, **kwargs: []
     try:
-        untrusted = skops.io.get_untrusted_types(file=path)
-    except Exception as exc:  # skops raises many kinds on a damaged archive
+        import skops.io
+    finally:
+        sklearn.utils.all_estimators = original
+    return skops.io
+
+
+def _untrusted_problems(path: Path) -> list[str]:
+    try:
+        # Every type named anywhere in the archive, checked against thematiek's own list:
+        # stricter than skops' check, which trusts every scikit-learn estimator.
+        untrusted = _schema_types(path)
+    except Exception as exc:  # zipfile and json raise many kinds on a damaged archive
         return [
             f"classifier.skops cannot be inspected ({type(exc).__name__}: {exc}); "
             "the file is damaged, rebuild the bundle"
@@ -314,8 +352,7 @@ def load_model(path: str | Path | None = None, taxonomy: Taxonomy | None = None)
     Raises:
         ModelError: When any check fails; the message says which and what to do.
     """
-    import skops.io
-
+    skops_io = _skops_io()
     folder = Path(path) if path is not None else default_model_path()
     problems = verify_model(folder)
     if problems:
@@ -333,7 +370,7 @@ def load_model(path: str | Path | None = None, taxonomy: Taxonomy | None = None)
             f"{taxonomy.source} --out FOLDER` or leave out --taxonomy"
         )
     try:
-        classifier = skops.io.load(folder / "classifier.skops", trusted=TRUSTED_TYPES)
+        classifier = skops_io.load(folder / "classifier.skops", trusted=TRUSTED_TYPES)
     except Exception as exc:  # skops raises many kinds on a damaged archive
         raise ModelError(
             f"{folder}: model refused: classifier.skops cannot be loaded "
