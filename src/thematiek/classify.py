@@ -137,10 +137,6 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
             rows.append(row.ravel())
         return np.asarray(rows, dtype=np.float64).reshape(len(rows), _LEXICON_STATS * k)
 
-    def strengths(self, X: Iterable[str]) -> np.ndarray:
-        """The lexicon strength of every theme for every text, shape (n, themes)."""
-        return np.asarray(self.transform(X)[:, 2::_LEXICON_STATS])
-
 
 class ThemeClassifier(ClassifierMixin, BaseEstimator):
     """Multi-label theme classifier over lemma texts, with per-theme tuned thresholds.

@@ -19,7 +19,7 @@ import hashlib
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -546,10 +546,3 @@ RENDERERS = {
     "junit": render_junit,
     "github": render_github,
 }
-
-
-def iter_items(report: CoverageReport) -> Iterable[tuple[Check, Item]]:
-    """Every (check, item) pair of a report."""
-    for check in report.checks:
-        for item in check.items:
-            yield check, item

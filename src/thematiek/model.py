@@ -24,7 +24,7 @@ import os
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -391,6 +391,3 @@ def hash_corpus(items: Iterable[tuple[str, str, Sequence[str]]]) -> str:
             digest.update(part.encode("utf-8"))
             digest.update(b"\0")
     return digest.hexdigest()
-
-
-ProgressCallback = Callable[[str], None]
