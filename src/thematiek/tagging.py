@@ -12,7 +12,6 @@ import numpy as np
 
 from thematiek.errors import ThematiekError
 from thematiek.keywords import (
-    LexiconMatcher,
     extract_keyphrases,
     find_keyword_hits,
     matcher_for,
@@ -63,13 +62,15 @@ def _with_title(nlp: Language, title: str | None, body: str) -> str:
 
 
 def _lexicon_strengths(
-    hits: Sequence[KeywordHit], matcher: LexiconMatcher, theme_ids: Sequence[str], n_words: int
+    hits: Sequence[KeywordHit],
+    weak: frozenset[tuple[str, str]],
+    theme_ids: Sequence[str],
+    n_words: int,
 ) -> np.ndarray:
     from thematiek.keywords import LexiconMatch
 
-    weights = {theme.id: (set(theme.weak) - set(theme.terms)) for theme in matcher.taxonomy}
     matches = [
-        LexiconMatch(hit.theme, hit.term, 0.5 if hit.term in weights[hit.theme] else 1.0, 0, 0)
+        LexiconMatch(hit.theme, hit.term, 0.5 if (hit.theme, hit.term) in weak else 1.0, 0, 0)
         for hit in hits
     ]
     summary = score_lexicon(matches, theme_ids, n_words)
@@ -117,6 +118,12 @@ class Tagger:
         self.nlp_name = describe_nlp(nlp)
         self.model_name = bundle.name
         self.matcher = matcher_for(self.taxonomy)
+        # (theme, term) pairs that count at half weight; built once, used per article.
+        self._weak = frozenset(
+            (theme.id, term)
+            for theme in self.taxonomy
+            for term in set(theme.weak) - set(theme.terms)
+        )
         self._labels = {theme.id: theme.label for theme in self.taxonomy}
 
     @property
@@ -226,9 +233,7 @@ class Tagger:
             hits = find_keyword_hits(doc, self.matcher)
             texts.append(_with_title(self.nlp, article.title, lemmas))
             hits_per_doc.append(hits)
-            strengths.append(
-                _lexicon_strengths(hits, self.matcher, theme_ids, lemmas.count(" ") + 1)
-            )
+            strengths.append(_lexicon_strengths(hits, self._weak, theme_ids, lemmas.count(" ") + 1))
         probabilities, scores = self.classifier.score_themes(texts)
         floor = self.min_score if min_score is None else min_score
         limit = self.max_tags if max_tags is None else max_tags
