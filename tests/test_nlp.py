@@ -62,6 +62,27 @@ def test_separable_verb_parts_get_their_own_lemmas(nlp) -> None:  # type: ignore
     assert "voorstellen" in lemmas
 
 
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("Hij zei:,,Dat klopt.''", ["Hij", "zei", ":", ",,", "Dat", "klopt", ".", "''"]),
+        (
+            "In de jaren '50, '60 en '70.",
+            ["In", "de", "jaren", "'50", ",", "'60", "en", "'70", "."],
+        ),
+        (
+            "Elke medewerker(s) telt (zie bijlage 8): goed.",
+            ["Elke", "medewerker(s)", "telt", "(", "zie", "bijlage", "8", ")", ":", "goed", "."],
+        ),
+        ("Stel f(x). Of g(x), zo (= klaar).", ["Stel", "f(x)", ".", "Of", "g(x)", ",", "zo"]),
+        ("Top :) en (dit):", ["Top", ":)", "en", "(", "dit", ")", ":"]),
+        ("Wat is dat. Het is pas.", ["Wat", "is", "dat", ".", "Het", "is", "pas", "."]),
+    ],
+)
+def test_dutch_tokenisation(nlp, text: str, tokens: list[str]) -> None:  # type: ignore[no-untyped-def]
+    assert [t.text for t in nlp(text)][: len(tokens)] == tokens
+
+
 def test_pipe_keeps_context(nlp) -> None:  # type: ignore[no-untyped-def]
     docs = list(nlp.pipe([("Teams werken samen.", 1), ("Leiders coachen.", 2)], as_tuples=True))
     assert [ctx for _, ctx in docs] == [1, 2]
@@ -129,5 +150,6 @@ def test_lemma_accuracy_on_ud_dutch(nlp, file: str) -> None:  # type: ignore[no-
     from nlp_ud import measure, read_conllu
 
     scores = measure(nlp, "embedded", file, list(read_conllu(Path(UD_DIR or "") / file)))
+    assert scores.token_f1 >= 0.998
     assert scores.lemma_acc_gold_tokens >= 0.95
     assert scores.lemma_acc_end_to_end >= 0.95

@@ -127,9 +127,13 @@ def _embedded() -> Language:
 def _adapt_tokenizer(nlp: Language, words: Mapping[str, str]) -> None:
     """Tune spaCy's Dutch tokenizer: ``,,`` quotes, ``'90`` decades, word-final periods.
 
-    Dutch texts open quotes with ``,,``; spaCy splits it into two commas. Decades (``'90``)
-    are one token. Abbreviation exceptions that are also ordinary words (``dat.``, ``pas.``,
-    ``top.``) would keep a sentence-final period on the word; they are dropped.
+    Dutch texts open quotes with ``,,``; spaCy splits it into two commas. Decades (``'90``,
+    also before punctuation: ``jaren '50,``) are one token, and so is a word with balanced
+    brackets inside (``medewerker(s)``, ``f(x)``). Abbreviation exceptions that are also
+    ordinary words (``dat.``, ``pas.``, ``top.``) would keep a sentence-final period on the
+    word, and emoticons made of a bracket and a sign (``):``, ``(=``, ``8)``) swallow the
+    punctuation of ordinary prose (``(2000):``, ``(= de lezer)``, ``bijlage 8)``): both kinds
+    of exception are dropped.
     """
     from spacy.tokenizer import Tokenizer
     from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
@@ -137,24 +141,34 @@ def _adapt_tokenizer(nlp: Language, words: Mapping[str, str]) -> None:
     tokenizer: Any = nlp.tokenizer
     defaults: Any = nlp.Defaults
     decade = re.compile(r"^['’]\d\d$")
+    decade_start = re.compile(r"^['’]\d\d(?!\w)")
+    bracketed = re.compile(r"^[^\s()]+(?:\([^\s()]*\)[^\s()]*)+(?<![.,;:!?…\"'’”])$")
+    bracket_emoticon = re.compile(r"^(?:[()\[\]][-o]?[:;=8]|[8=]-?[()\[\]])$")
     old_match = tokenizer.token_match
+    prefix = compile_prefix_regex([",,", *defaults.prefixes]).search
 
     def token_match(text: str) -> bool:
-        return bool(decade.match(text) or (old_match and old_match(text)))
+        return bool(decade.match(text) or bracketed.match(text) or (old_match and old_match(text)))
+
+    def prefix_search(text: str) -> re.Match[str] | None:
+        return None if decade_start.match(text) else prefix(text)
 
     rules = {
         key: value
         for key, value in tokenizer.rules.items()
         if not (key.endswith(".") and key.count(".") == 1 and len(key) > 3 and key[:-1] in words)
+        and not bracket_emoticon.match(key)
     }
     # One new tokenizer instead of setting each attribute: every assignment would rebuild
     # the ~28,000 special cases again (1.5 s of start-up).
     nlp.tokenizer = Tokenizer(
         nlp.vocab,
         rules=rules,
-        prefix_search=compile_prefix_regex([",,", *defaults.prefixes]).search,
+        prefix_search=prefix_search,
         suffix_search=compile_suffix_regex([",,", *defaults.suffixes]).search,
-        infix_finditer=compile_infix_regex([r"(?<=[\w:]),,(?=\w)", *defaults.infixes]).finditer,
+        infix_finditer=compile_infix_regex(
+            [r"(?<=\w):(?=,,)", r"(?<=[\w:]),,(?=\w)", *defaults.infixes]
+        ).finditer,
         token_match=token_match,
         url_match=tokenizer.url_match,
     )
