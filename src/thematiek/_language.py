@@ -1,6 +1,9 @@
 """Is an article Dutch, and long enough to find themes in?
 
-py3langid's model is loaded once, on first use (about 0.5 s), and restricted to Dutch and
+Most articles are plainly Dutch: when Dutch-only function words (``een``, ``niet``,
+``voor``, ``wordt``…, none of them words of English, German, Afrikaans or Frisian) make up
+at least 6 % of the first 2,000 characters, the article passes at once. Only the others go
+to py3langid, whose model is loaded on first use (about 0.4 s and 75 MB), restricted to Dutch and
 the languages a Dutch management blog is most often confused with or mixed with: its
 neighbours (English, German, French), its close relatives (Afrikaans, Frisian,
 Luxembourgish) and a few other European languages. A smaller candidate set makes the
@@ -39,6 +42,16 @@ SAMPLE_CHARS = 2000
 _MIN_CONFIDENCE = 0.8
 _MAX_DUTCH = 0.1
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+# Function words of Dutch that its neighbours and relatives do not share in that spelling
+# (Afrikaans has 'n, nie, vir, word; Frisian in, net, foar, wurdt; German ein, nicht, für).
+DUTCH_MARKERS = frozenset(
+    "een niet voor zijn wordt worden naar deze heeft hebben zich door bij kunnen moeten "
+    "omdat wij jullie geen ook het".split()
+)
+# Words that give a text away as Afrikaans or Frisian although it has some markers.
+_RELATIVE_MARKERS = frozenset("nie vir hierdie hulle fan foar troch wurdt binne".split())
+_MIN_MARKER_SHARE = 0.06
+_MIN_SAMPLE_WORDS = 20
 
 
 @lru_cache(maxsize=1)
@@ -70,6 +83,25 @@ def _dutch_probability(text: str) -> float:
     return 0.0  # pragma: no cover - nl is always ranked
 
 
+def clearly_dutch(text: str) -> bool:
+    """Whether the start of a text is unmistakably Dutch, judged by its function words.
+
+    Args:
+        text: Plain text; its first 2,000 characters are looked at.
+
+    Returns:
+        ``True`` when Dutch-only function words are at least 6 % of at least 20 words and
+        no Afrikaans or Frisian give-aways occur; ``False`` means "ask the model".
+    """
+    markers = relatives = words = 0
+    for match in _WORD.finditer(text[:SAMPLE_CHARS]):
+        word = match.group().lower()
+        words += 1
+        markers += word in DUTCH_MARKERS
+        relatives += word in _RELATIVE_MARKERS
+    return words >= _MIN_SAMPLE_WORDS and not relatives and markers >= _MIN_MARKER_SHARE * words
+
+
 def count_words(text: str, limit: int | None = None) -> int:
     """Count words (runs of letters, with inner apostrophes or hyphens), stopping at ``limit``."""
     count = 0
@@ -99,6 +131,8 @@ def check_dutch(article: Article, min_words: int = 20) -> None:
             "use --force to tag anyway)",
             article.line,
         )
+    if clearly_dutch(article.text):
+        return
     code, confidence = detect_language(article.text)
     if code == "nl" or confidence < _MIN_CONFIDENCE:
         return
