@@ -268,7 +268,8 @@ class DutchLemmatizer:
     """
 
     def __init__(self, table: Mapping[str, str], lemmas: Iterable[str] | None = None) -> None:
-        self.table = dict(table)
+        # The shipped table is shared, not copied: it is the largest object in the process.
+        self.table = table if isinstance(table, dict) else dict(table)
         self.lemmas = frozenset(lemmas) if lemmas is not None else frozenset(self.table.values())
         self._cache: dict[tuple[str, bool], str] = {}
 
@@ -355,12 +356,17 @@ class DutchLemmatizer:
 def load_lemma_table() -> dict[str, str]:
     """The shipped form -> lemma table (``=`` in the file stands for the form itself)."""
     path = resources.files("thematiek") / "data" / TABLE_NAME
-    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
-        table: dict[str, str] = {}
-        for line in lines:
-            form, _, lemma = line.rstrip("\n").partition("\t")
-            table[form] = form if lemma == "=" else lemma
-    return table
+    fields = gzip.decompress(path.read_bytes()).decode("utf-8").replace("\n", "\t").split("\t")
+    if len(fields) % 2:
+        fields.pop()  # after the last newline
+    forms = fields[0::2]
+    unique: dict[str, str] = {}
+    # One string object per distinct lemma: ~370,000 forms share ~230,000 lemma strings.
+    lemmas = [
+        form if lemma == "=" else unique.setdefault(lemma, lemma)
+        for form, lemma in zip(forms, fields[1::2], strict=True)
+    ]
+    return dict(zip(forms, lemmas, strict=True))
 
 
 @cache

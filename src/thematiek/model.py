@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import importlib.abc
 import json
 import os
 import sys
@@ -300,9 +301,10 @@ def _schema_types(path: Path) -> set[str]:
 def _skops_io() -> Any:
     """``skops.io``, imported without its scikit-learn-wide default trust list.
 
-    At import, skops lists every scikit-learn estimator to trust by default, which imports
-    all of scikit-learn, scipy.stats and pandas (2–3 s and ~150 MB at start-up). thematiek
-    never relies on that list: it checks every type in the archive against its own
+    At import, skops lists every scikit-learn estimator and every numpy and ``scipy.special``
+    ufunc to trust by default, which imports all of scikit-learn, scipy.stats and pandas and
+    searches every loaded module for each ufunc (2–3 s and ~150 MB at start-up). thematiek
+    never relies on those lists: it checks every type in the archive against its own
     :data:`TRUSTED_TYPES` and passes that list to ``skops.io.load``.
     """
     if "skops.io" in sys.modules:
@@ -311,11 +313,42 @@ def _skops_io() -> Any:
 
     original = sklearn.utils.all_estimators
     sklearn.utils.all_estimators = lambda *args, **kwargs: []
+    finder = _NoUfuncTrustLists()
+    sys.meta_path.insert(0, finder)
     try:
         import skops.io
     finally:
+        sys.meta_path.remove(finder)
         sklearn.utils.all_estimators = original
+        finder.restore()
     return skops.io
+
+
+class _NoUfuncTrustLists(importlib.abc.MetaPathFinder):
+    """While ``skops.io`` is imported: its ufunc trust lists come out empty.
+
+    ``skops.io._trusted_types`` builds them at import by searching every loaded module
+    for each of ~800 ufuncs (0.4–0.6 s). Just before that module is imported (its helper
+    module ``skops.io._utils`` is loaded by then), the helper that lists them is swapped
+    for one that lists nothing; :meth:`restore` puts it back. The finder finds nothing
+    itself: the normal import machinery does the import.
+    """
+
+    def __init__(self) -> None:
+        self._patched: tuple[Any, Any] | None = None
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> None:
+        utils = sys.modules.get("skops.io._utils")
+        if fullname == "skops.io._trusted_types" and utils is not None and not self._patched:
+            self._patched = (utils, utils.get_public_type_names)
+            utils.get_public_type_names = lambda *args, **kwargs: []
+        return None
+
+    def restore(self) -> None:
+        if self._patched is not None:
+            utils, original = self._patched
+            utils.get_public_type_names = original
+            self._patched = None
 
 
 def _untrusted_problems(path: Path) -> list[str]:
