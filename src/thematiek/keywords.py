@@ -353,6 +353,50 @@ def _variants(term: str, lemmatise: Any) -> set[tuple[str, ...]]:
     return {v for v in variants if v}
 
 
+@dataclass(frozen=True, slots=True)
+class DocTokens:
+    """The per-token facts thematiek reads from a Doc, taken out in one pass.
+
+    Lexicon matching, key phrases and the classifier's text all walk the same tokens;
+    spaCy makes a new ``Token`` object on every step of every walk, so walking once and
+    sharing plain lists is several times cheaper. Use :func:`doc_tokens` to get one.
+    """
+
+    texts: list[str]
+    lemmas: list[str]  # the lemma, or the text where there is none
+    spaces: list[str]  # the whitespace after each token
+    is_space: list[bool]
+    is_punct: list[bool]
+    sent_starts: list[bool]
+
+    def span_text(self, start: int, end: int) -> str:
+        """The text of tokens ``start:end`` as written, without trailing whitespace."""
+        texts, spaces = self.texts, self.spaces
+        return "".join(texts[k] + spaces[k] for k in range(start, end - 1)) + texts[end - 1]
+
+
+_TOKENS_KEY = "thematiek.tokens"
+
+
+def doc_tokens(doc: Doc) -> DocTokens:
+    """The :class:`DocTokens` of a Doc, computed once and kept in ``doc.user_data``."""
+    cached = doc.user_data.get(_TOKENS_KEY)
+    if cached is not None and len(cached.texts) == len(doc):
+        return cached
+    texts, lemmas, spaces, is_space, is_punct, sent_starts = [], [], [], [], [], []
+    for token in doc:
+        text = token.text
+        texts.append(text)
+        lemmas.append(token.lemma_ or text)
+        spaces.append(token.whitespace_)
+        is_space.append(token.is_space)
+        is_punct.append(token.is_punct)
+        sent_starts.append(token.is_sent_start is True)
+    tokens = DocTokens(texts, lemmas, spaces, is_space, is_punct, sent_starts)
+    doc.user_data[_TOKENS_KEY] = tokens
+    return tokens
+
+
 def _phrase_at(phrase: Sequence[str], i: int, lemmas: Sequence[str], words: Sequence[str]) -> bool:
     if i + len(phrase) > len(lemmas):
         return False
@@ -369,10 +413,9 @@ def find_keyword_hits(doc: Doc, matcher: LexiconMatcher) -> list[KeywordHit]:
     Returns:
         The hits in text order.
     """
-    lemmas = [token.lemma_ or token.text for token in doc]
-    words = [token.text for token in doc]
+    tokens = doc_tokens(doc)
     hits = []
-    for match in matcher.match(lemmas, words):
+    for match in matcher.match(tokens.lemmas, tokens.texts):
         span = doc[match.start : match.end]
         hits.append(
             KeywordHit(
@@ -472,11 +515,10 @@ def _stop_words() -> frozenset[str]:
     return frozenset(normalise(w) for w in STOP_WORDS) | _EXTRA_STOP
 
 
-def _candidate_ok(token: Any, stop: frozenset[str]) -> bool:
-    text = token.text
+def _candidate_ok(text: str, lemma: str, stop: frozenset[str]) -> bool:
     if not text[:1].isalpha() or len(text) < 3 or not text.replace("-", "").isalpha():
         return False
-    lemma = normalise(token.lemma_ or text)
+    lemma = normalise(lemma)
     if lemma in stop or normalise(text) in stop:
         return False
     # Without part-of-speech tags, an inflected verb form shows itself by a lemma that
@@ -495,20 +537,25 @@ def iter_candidates(doc: Doc, max_words: int = 3) -> Iterator[tuple[str, str]]:
         (key, text): the key is the normalised lemma phrase, the text as written.
     """
     stop = _stop_words()
-    ok = [_candidate_ok(token, stop) for token in doc]
-    n = len(doc)
+    tokens = doc_tokens(doc)
+    lemmas, starts = tokens.lemmas, tokens.sent_starts
+    ok = [
+        _candidate_ok(text, lemma, stop) for text, lemma in zip(tokens.texts, lemmas, strict=True)
+    ]
+    n = len(ok)
     for i in range(n):
         if not ok[i]:
             continue
+        key = normalise(lemmas[i])
         for length in range(1, max_words + 1):
             j = i + length
             if j > n or not ok[j - 1]:
                 break
-            if length > 1 and doc[j - 1].is_sent_start:
-                break
-            span = doc[i:j]
-            key = " ".join(normalise(t.lemma_ or t.text) for t in span)
-            yield key, span.text
+            if length > 1:
+                if starts[j - 1]:
+                    break
+                key = f"{key} {normalise(lemmas[j - 1])}"
+            yield key, tokens.span_text(i, j)
 
 
 def extract_keyphrases(

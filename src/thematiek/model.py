@@ -338,7 +338,7 @@ class _NoUfuncTrustLists(importlib.abc.MetaPathFinder):
         self._patched: tuple[Any, Any] | None = None
 
     def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> None:
-        utils = sys.modules.get("skops.io._utils")
+        utils: Any = sys.modules.get("skops.io._utils")
         if fullname == "skops.io._trusted_types" and utils is not None and not self._patched:
             self._patched = (utils, utils.get_public_type_names)
             utils.get_public_type_names = lambda *args, **kwargs: []

@@ -34,17 +34,20 @@ _SKIP_LEMMA = frozenset({"PUNCT", "SPACE", "NUM", "SYM"})
 def lemma_text(doc: Doc) -> str:
     """Lower-case lemmas of a Doc's words, space-separated, ``¶`` between paragraphs."""
     from thematiek.classify import PARAGRAPH_MARK
+    from thematiek.keywords import doc_tokens
 
+    tokens = doc_tokens(doc)
     out: list[str] = []
-    for token in doc:
-        text = token.text
-        if token.is_space or not text.strip():
+    for text, lemma, is_space, is_punct in zip(
+        tokens.texts, tokens.lemmas, tokens.is_space, tokens.is_punct, strict=True
+    ):
+        if is_space or not text.strip():
             if text.count("\n") >= 2 and out and out[-1] != PARAGRAPH_MARK:
                 out.append(PARAGRAPH_MARK)
             continue
-        if token.is_punct or not any(ch.isalpha() for ch in text):
+        if is_punct or (not text.isalpha() and not any(ch.isalpha() for ch in text)):
             continue
-        out.append((token.lemma_ or text).lower().replace(" ", "_"))
+        out.append(lemma.lower().replace(" ", "_"))
     return " ".join(out)
 
 
