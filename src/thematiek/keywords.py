@@ -233,6 +233,7 @@ class LexiconMatcher:
             if term.endswith("en") and len(term) - 2 >= _MIN_COMPOUND_TERM:
                 self._by_stem[term[:-2]].append(index)
         self._longest = max((len(t) for t in self._by_term), default=0)
+        self._starts = frozenset([*self._negative_words, *self._negative_phrases, *self._phrases])
 
     def _candidates(self, word: str) -> list[_Term]:
         """The single terms that may match ``word``, in lexicon order."""
@@ -280,11 +281,19 @@ class LexiconMatcher:
         """
         norm_lemmas = [normalise(lemma) for lemma in lemmas]
         norm_words = [normalise(word) for word in words] if words is not None else norm_lemmas
+        # Most tokens start no negative and no phrase: find the few that do first.
+        starts = self._starts
+        special = [
+            i
+            for i, (lemma, word) in enumerate(zip(norm_lemmas, norm_words, strict=True))
+            if lemma in starts or word in starts
+        ]
         blocked: set[tuple[int, str]] = set()
-        for i, (lemma, word) in enumerate(zip(norm_lemmas, norm_words, strict=True)):
-            for theme in self._negative_words.get(word, set()) | self._negative_words.get(
-                lemma, set()
-            ):
+        for i in special:
+            lemma, word = norm_lemmas[i], norm_words[i]
+            for theme in self._negative_words.get(word, ()):
+                blocked.add((i, theme))
+            for theme in self._negative_words.get(lemma, ()):
                 blocked.add((i, theme))
             for first in {lemma, word}:
                 for theme, phrase in self._negative_phrases.get(first, ()):
@@ -292,7 +301,8 @@ class LexiconMatcher:
                         blocked.update((j, theme) for j in range(i, i + len(phrase)))
         matches: list[LexiconMatch] = []
         covered: set[tuple[int, str]] = set()
-        for i, (lemma, word) in enumerate(zip(norm_lemmas, norm_words, strict=True)):
+        for i in special:
+            lemma, word = norm_lemmas[i], norm_words[i]
             for first in {lemma, word}:
                 for entry in self._phrases.get(first, ()):
                     span = range(i, i + len(entry.words))
@@ -305,14 +315,19 @@ class LexiconMatcher:
                             LexiconMatch(entry.theme, entry.term, entry.weight, i, span.stop)
                         )
                         covered.update((j, entry.theme) for j in span)
+        single_hits, cache = self._single_hits, self._cache
         for i, (lemma, word) in enumerate(zip(norm_lemmas, norm_words, strict=True)):
-            if not lemma.isalpha():
-                continue
             # The lemma decides; the word as written is the fallback for a lemma the
             # lemmatiser got wrong.
-            entries = self._single_hits(lemma) or (
-                self._single_hits(word) if word != lemma and word.isalpha() else ()
-            )
+            entries = cache.get(lemma)
+            if entries is None:
+                if not lemma.isalpha():
+                    continue
+                entries = single_hits(lemma)
+            if not entries:
+                if word == lemma or not lemma.isalpha() or not word.isalpha():
+                    continue
+                entries = single_hits(word)
             for entry in entries:
                 if (i, entry.theme) in covered or (i, entry.theme) in blocked:
                     continue
