@@ -174,3 +174,23 @@ def test_evaluation_counts_micro_macro_and_none() -> None:
     assert report["micro"]["precision"] == 1.0 and report["micro"]["recall"] == 0.5
     assert report["macro"]["f1"] == pytest.approx(0.5)
     assert report["none"]["support"] == 1 and report["none"]["precision"] == 0.5
+
+
+def test_fast_char_tfidf_equals_scikit_learn() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from thematiek.classify import _tfidf_transform
+
+    texts = [
+        "§ de leider ¶ een leider luisteren naar het team ¶ teamleider coachen",
+        "klantgerichtheid en klant tevredenheid klant",
+        "",
+        "medewerker betrokkenheid medewerker-tevredenheid ¶ x",
+    ]
+    vectorizer = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, dtype=np.float32
+    ).fit(texts[:2])
+    for _ in range(2):  # cold, then with the per-word cache filled
+        fast = _tfidf_transform(vectorizer, texts)
+        assert fast.dtype == np.float32
+        np.testing.assert_allclose(fast.toarray(), vectorizer.transform(texts).toarray(), atol=1e-6)

@@ -19,6 +19,7 @@ multilabel-stratified folds.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -27,6 +28,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 
 from thematiek.keywords import matcher_for, score_lexicon
@@ -78,6 +80,53 @@ def _segments(text: str) -> tuple[list[str], list[list[str]]]:
         else:
             paragraphs[-1].append(token)
     return title, [p for p in paragraphs if p]
+
+
+# Per fitted character vectorizer: word -> the vocabulary indices of its n-grams.
+_NGRAM_CACHE: weakref.WeakKeyDictionary[TfidfVectorizer, dict[str, list[int]]] = (
+    weakref.WeakKeyDictionary()
+)
+_NGRAM_CACHE_WORDS = 500_000
+
+
+def _tfidf_transform(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sp.csr_matrix:
+    """``vectorizer.transform(texts)``, several times faster for ``char_wb`` vectorizers.
+
+    Character n-grams within word boundaries are a function of each word alone, and words
+    repeat: the n-grams of a word are looked up in the vocabulary once and kept, so a text
+    costs one dictionary look-up per word instead of one per n-gram. The result equals
+    scikit-learn's (counts, then sublinear tf, idf and the row norm).
+    """
+    if (
+        vectorizer.analyzer != "char_wb"
+        or not vectorizer.sublinear_tf
+        or vectorizer.norm != "l2"
+        or not vectorizer.use_idf
+    ):
+        return vectorizer.transform(texts)
+    cache = _NGRAM_CACHE.setdefault(vectorizer, {})
+    if len(cache) > _NGRAM_CACHE_WORDS:
+        cache.clear()
+    analyze = vectorizer.build_analyzer()
+    vocabulary = vectorizer.vocabulary_
+    preprocess = vectorizer.build_preprocessor()
+    indices: list[int] = []
+    indptr = [0]
+    for text in texts:
+        for word in preprocess(text).split():
+            ids = cache.get(word)
+            if ids is None:
+                ids = [vocabulary[g] for g in analyze(word) if g in vocabulary]
+                cache[word] = ids
+            indices.extend(ids)
+        indptr.append(len(indices))
+    counts = sp.csr_matrix(
+        (np.ones(len(indices), dtype=np.float64), np.asarray(indices, dtype=np.int64), indptr),
+        shape=(len(indptr) - 1, len(vocabulary)),
+    )
+    counts.sum_duplicates()  # sorts the indices and adds up repeated n-grams
+    counts.data = (np.log(counts.data) + 1.0) * vectorizer.idf_[counts.indices]
+    return normalize(counts, norm="l2", copy=False).astype(vectorizer.dtype)
 
 
 class LexiconFeatures(TransformerMixin, BaseEstimator):
@@ -282,7 +331,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         if not pieces:
             width += sum(len(v.vocabulary_) for v in self.vectorizers_)
             return sp.csr_matrix((0, width), dtype=np.float32), np.zeros(0, dtype=int)
-        blocks = [v.transform(pieces) for v in self.vectorizers_]
+        blocks = [_tfidf_transform(v, pieces) for v in self.vectorizers_]
         if width:
             blocks.append(sp.csr_matrix((len(pieces), width), dtype=np.float32))
         return sp.hstack(blocks, format="csr"), np.asarray(owners, dtype=int)
@@ -343,7 +392,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     ) -> sp.csr_matrix:
         if vectorizers is getattr(self, "vectorizers_", None):
             self._unpack_vocabularies()
-        blocks = [v.transform(texts) for v in vectorizers]
+        blocks = [_tfidf_transform(v, texts) for v in vectorizers]
         if self.lexicon_scale:
             # Scaled to the size of TF-IDF values; unscaled, they slow liblinear down.
             blocks.append(sp.csr_matrix((lexicon * self.lexicon_scale).astype(np.float32)))
