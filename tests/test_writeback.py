@@ -250,3 +250,40 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
         assert len(article.tags or ()) == len(tags)
         assert article.text == f"Tekst {number}."
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"post{n:02}.md" for n in range(files)]
+
+
+@pytest.mark.parametrize(
+    "yaml_text",
+    [
+        'title: "Één ñ: citaat"\ntags: [leiderschap, visie]  # door een mens\n',
+        "title: Klant\r\ntags:\r\n  - klantgerichtheid\r\n  - 'visie'\r\ndate: 2024-05-01\r\n",
+        "title: >\n  Lange titel\n  over twee regels\ncategories: []\n",
+    ],
+)
+def test_fast_yaml_parser_gives_the_same_nodes_and_marks(yaml_text: str) -> None:
+    from thematiek import _frontmatter
+
+    if _frontmatter._FastLoader is None:
+        pytest.skip("PyYAML is built without libyaml here")
+
+    def walk(loader_class: type) -> list[tuple[object, ...]]:
+        loader = loader_class(yaml_text)
+        node = loader.get_single_node()
+        out = []
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            out.append(
+                (
+                    type(current).__name__,
+                    current.tag,
+                    current.start_mark.index,
+                    current.end_mark.index,
+                )
+            )
+            if isinstance(current.value, list):
+                for item in current.value:
+                    stack.extend(item if isinstance(item, tuple) else (item,))
+        return out
+
+    assert walk(_frontmatter._FastLoader) == walk(_frontmatter._StrictLoader)

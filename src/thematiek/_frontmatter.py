@@ -35,15 +35,15 @@ class _DuplicateKeyError(yaml.MarkedYAMLError):
     """A mapping has the same key twice (PyYAML would silently keep the last one)."""
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys instead of keeping the last one."""
+class _RefuseDuplicates:
+    """A YAML constructor that refuses duplicate keys instead of keeping the last one."""
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 continue
-            key = self.construct_object(key_node, deep=True)
+            key = self.construct_object(key_node, deep=True)  # type: ignore[attr-defined]
             try:
                 duplicate = key in seen
                 seen.add(key)
@@ -54,7 +54,21 @@ class _StrictLoader(yaml.SafeLoader):
                     problem=f"duplicate key {key!r}; keep one of them",
                     problem_mark=key_node.start_mark,
                 )
-        return super().construct_mapping(node, deep=deep)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[misc]
+
+
+class _StrictLoader(_RefuseDuplicates, yaml.SafeLoader):
+    """PyYAML's pure-Python safe loader, refusing duplicate keys; its errors are clearest."""
+
+
+# libyaml's parser (when PyYAML was built with it) is ~5x faster and gives the same nodes
+# and marks (character offsets); a document it refuses is parsed again with the Python
+# loader, so that error messages do not depend on how PyYAML was built.
+_FastLoader: Any = (
+    type("_FastLoader", (_RefuseDuplicates, yaml.CSafeLoader), {})
+    if getattr(yaml, "__with_libyaml__", False)
+    else None
+)
 
 
 @dataclass(frozen=True)
@@ -135,6 +149,20 @@ def parse_front_matter(text: str, source: str) -> FrontMatter | None:
 
 
 def _load(yaml_text: str, source: str, *, first_line: int) -> tuple[MappingNode | None, Any]:
+    if _FastLoader is not None:
+        fast = _FastLoader(yaml_text)
+        try:
+            node = fast.get_single_node()
+            data = fast.construct_document(node) if node is not None else {}
+        except Exception:  # parsed again below, for a precise message
+            pass
+        else:
+            if node is None:
+                return None, {}
+            if isinstance(node, MappingNode) and isinstance(data, dict):
+                return node, data
+        finally:
+            fast.dispose()
     loader = _StrictLoader(yaml_text)
     try:
         node = loader.get_single_node()
