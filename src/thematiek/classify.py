@@ -7,14 +7,18 @@ with ``§`` before the title and ``¶`` between paragraphs (see
 1. Per theme, a logistic regression over lemma word n-grams, character n-grams (for
    compounds and spelling variants) and lexicon features gives a decision value; one more
    regression gives an "on-topic" decision (any theme at all).
-2. Per theme, a small logistic regression (the *combiner*) turns the theme's decision,
-   the on-topic decision and the theme's lexicon evidence (hits, distinct terms, hits in
-   the best paragraph, paragraphs with real attention, title hits, share of all hits) into
-   the final, calibrated score. It is trained on cross-validated decisions, so it learns
-   how far to trust the text model and the lexicon for each theme.
+2. One small logistic regression (the *combiner*), shared by all themes, turns a theme's
+   decision, the on-topic decision, the theme's best paragraph and its lexicon evidence
+   (hits, distinct terms, hits in the best paragraph, paragraphs with real attention,
+   title hits, share of all hits) into the final, calibrated score. It also sees how far
+   the theme lags behind the article's strongest theme (text model, best paragraph,
+   lexicon hits) and has an intercept per theme. It is trained on cross-validated
+   decisions, so it learns how far to trust the text model and the lexicon; pooling the
+   themes gives it fourteen times the rows a per-theme combiner would have.
 
-Every theme then gets its own threshold, tuned for F1 on cross-validated final scores with
-multilabel-stratified folds.
+One threshold for all themes is then tuned for micro-F1 on cross-validated final scores
+with multilabel-stratified folds: with some 45 positives per theme, per-theme thresholds
+fit the noise of their own folds.
 """
 
 from __future__ import annotations
@@ -51,6 +55,13 @@ _MIN_PARAGRAPH = 8  # tokens; shorter lines (headings, menu items) are no paragr
 _STAT_NAMES = (
     "hits", "distinct terms", "strength", "best paragraph", "paragraphs with attention",
     "title", "share of hits",
+)  # fmt: skip
+_COMBINER_NAMES = (
+    "text model", "on-topic model", "best paragraph (text model)",
+    "paragraphs about it (text model)", *(f"lexicon {s}" for s in _STAT_NAMES),
+    "text model, behind the article's top theme",
+    "best paragraph, behind the article's top theme",
+    "lexicon hits, behind the article's top theme",
 )  # fmt: skip
 
 
@@ -201,12 +212,12 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         max_word_features: The largest word vocabulary kept.
         max_char_features: The largest character vocabulary kept.
         C: Inverse regularisation strength of the per-theme text models.
-        combiner_C: Inverse regularisation strength of the per-theme combiners.
+        combiner_C: Inverse regularisation strength of the combiner.
         lexicon_scale: The weight of the lexicon figures among the text model's features
             (0 leaves them to the combiner alone).
         max_tags: The most themes assigned to one article.
         cv: The number of multilabel-stratified folds for calibration and thresholds.
-        tune_thresholds: Tune one threshold per theme (else 0.5 for all).
+        tune_thresholds: Tune the threshold (one for all themes) for micro-F1, else 0.5.
         random_state: Seed for the folds.
         n_jobs: Threads for fitting the per-theme models (``-1``: all cores); the
             result does not depend on it.
@@ -280,23 +291,18 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self.calibration_ = np.array(
             [_fit_platt(oof[:, j], targets[:, j]) for j in range(targets.shape[1])]
         )
-        # Level 2: per theme, a combiner of the decisions and the lexicon evidence,
-        # trained on the cross-validated decisions; its own cross-validated scores tune
-        # the thresholds.
-        self.combiners_ = []
+        # Level 2: one combiner of the decisions and the lexicon evidence over all
+        # (article, theme) pairs, trained on the cross-validated decisions; its own
+        # cross-validated scores tune the threshold.
+        k = Y.shape[1]
+        inputs = _combiner_inputs(oof, lexicon, oof_best)
+        self.combiner_ = self._fit_combiner(inputs, Y.ravel())
         scores = np.zeros(Y.shape, dtype=np.float64)
-        for j in range(Y.shape[1]):
-            inputs = _combiner_inputs(oof, lexicon, j, oof_best)
-            self.combiners_.append(self._fit_combiner(inputs, Y[:, j]))
-            for train, test in folds:
-                combiner = self._fit_combiner(inputs[train], Y[train, j])
-                scores[test, j] = _combiner_scores(combiner, inputs[test])
-        if self.tune_thresholds:
-            self.thresholds_ = np.array(
-                [_best_threshold(scores[:, j], Y[:, j]) for j in range(Y.shape[1])]
-            )
-        else:
-            self.thresholds_ = np.full(Y.shape[1], 0.5)
+        for train, test in folds:
+            combiner = self._fit_combiner(inputs[_pair_rows(train, k)], Y[train].ravel())
+            scores[test] = _combiner_scores(combiner, inputs[_pair_rows(test, k)]).reshape(-1, k)
+        threshold = _best_threshold(scores, Y) if self.tune_thresholds else 0.5
+        self.thresholds_ = np.full(k, threshold)
         self._pack_vocabularies()
         return self
 
@@ -339,7 +345,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     def _fit_combiner(self, inputs: np.ndarray, labels: np.ndarray) -> LogisticRegression | float:
         if labels.min() == labels.max():
             return float(labels[0])
-        return LogisticRegression(C=self.combiner_C, solver="lbfgs", max_iter=1000).fit(
+        return LogisticRegression(C=self.combiner_C, solver="lbfgs", max_iter=2000).fit(
             inputs, labels
         )
 
@@ -469,12 +475,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         paragraphs, owners = self._paragraph_features(texts)
         best = _best_paragraph(self.models_, paragraphs, owners, np.arange(len(texts)), k)
         probabilities = _apply_platt(decisions[:, :k], self.calibration_[:k])
-        scores = np.column_stack(
-            [
-                _combiner_scores(self.combiners_[j], _combiner_inputs(decisions, lexicon, j, best))
-                for j in range(k)
-            ]
-        ).reshape(len(texts), k)
+        inputs = _combiner_inputs(decisions, lexicon, best)
+        scores = _combiner_scores(self.combiner_, inputs).reshape(len(texts), k)
         return probabilities, scores
 
     def predict(self, X: Sequence[str]) -> np.ndarray:
@@ -536,27 +538,26 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
 
         Returns:
             (input, contribution to the log-odds) pairs, strongest first; the text model's
-            decision, the on-topic decision and the seven lexicon figures.
+            decision, the on-topic decision, the best paragraph, the seven lexicon figures,
+            the gaps to the article's top theme and the theme's own baseline.
         """
-        check_is_fitted(self, "combiners_")
+        check_is_fitted(self, "combiner_")
         j = list(self.classes_).index(theme)
-        combiner = self.combiners_[j]
+        combiner = self.combiner_
         if not isinstance(combiner, LogisticRegression):
             return []
+        k = len(self.classes_)
         lexicon = self.lexicon_.transform([text])
         decisions = _decisions(self.models_, self._features(self.vectorizers_, [text], lexicon))
         paragraphs, owners = self._paragraph_features([text])
-        best = _best_paragraph(self.models_, paragraphs, owners, np.arange(1), len(self.classes_))
-        inputs = _combiner_inputs(decisions, lexicon, j, best)[0]
-        names = [
-            "text model", "on-topic model", "best paragraph (text model)",
-            "paragraphs about it (text model)",
-            *(f"lexicon {s}" for s in _STAT_NAMES),
-        ]  # fmt: skip
+        best = _best_paragraph(self.models_, paragraphs, owners, np.arange(1), k)
+        inputs = _combiner_inputs(decisions, lexicon, best)[j]
+        weights = combiner.coef_[0]
         pairs = [
             (name, float(value * weight))
-            for name, value, weight in zip(names, inputs, combiner.coef_[0], strict=True)
+            for name, value, weight in zip(_COMBINER_NAMES, inputs, weights, strict=False)
         ]
+        pairs.append(("theme baseline", float(weights[len(_COMBINER_NAMES) + j])))
         pairs.sort(key=lambda item: -abs(item[1]))
         return pairs
 
@@ -588,14 +589,35 @@ def _decisions(models: Sequence[LogisticRegression | float], features: sp.csr_ma
     return out
 
 
-def _combiner_inputs(
-    decisions: np.ndarray, lexicon: np.ndarray, j: int, best: np.ndarray
-) -> np.ndarray:
-    """The combiner's view of theme j: its decision, the on-topic decision, the decision of
-    the best paragraph, and the theme's lexicon figures."""
-    stats = lexicon[:, j * _LEXICON_STATS : (j + 1) * _LEXICON_STATS]
-    k = best.shape[1] // 2
-    return np.column_stack([decisions[:, j], decisions[:, -1], best[:, j], best[:, k + j], stats])
+def _combiner_inputs(decisions: np.ndarray, lexicon: np.ndarray, best: np.ndarray) -> np.ndarray:
+    """The combiner's rows, one per (article, theme) pair, article by article.
+
+    A row holds the theme's decision, the on-topic decision, the decision of the best
+    paragraph and the number of paragraphs about the theme, the theme's seven lexicon
+    figures, how far the theme's decision, best paragraph and lexicon hits lag behind the
+    article's strongest theme, and a one-hot theme indicator (a baseline per theme).
+    """
+    n, k = best.shape[0], best.shape[1] // 2
+    stats = lexicon.reshape(n, k, _LEXICON_STATS)
+    text = decisions[:, :k]
+    paragraph = best[:, :k]
+    columns = [
+        text,
+        np.repeat(decisions[:, -1:], k, axis=1),
+        paragraph,
+        best[:, k:],
+        *(stats[:, :, s] for s in range(_LEXICON_STATS)),
+        text - text.max(axis=1, keepdims=True),
+        paragraph - paragraph.max(axis=1, keepdims=True),
+        stats[:, :, 0] - stats[:, :, 0].max(axis=1, keepdims=True),
+    ]
+    pairs = np.stack(columns, axis=2).reshape(n * k, len(columns))
+    return np.hstack([pairs, np.tile(np.eye(k), (n, 1))])
+
+
+def _pair_rows(articles: np.ndarray, k: int) -> np.ndarray:
+    """The combiner rows of some articles (k themes each)."""
+    return (np.asarray(articles)[:, None] * k + np.arange(k)).ravel()
 
 
 def _best_paragraph(
@@ -648,7 +670,8 @@ def _apply_platt(decisions: np.ndarray, calibration: np.ndarray) -> np.ndarray:
 
 
 def _best_threshold(scores: np.ndarray, labels: np.ndarray) -> float:
-    """The threshold with the best F1; among near-ties, the one closest to 0.5."""
+    """The threshold with the best F1 over all cells (micro-F1 for a matrix of themes);
+    among near-ties, the middle of the plateau."""
     if labels.sum() == 0:
         return 0.9
     best: list[tuple[float, float]] = []

@@ -37,7 +37,8 @@ from thematiek.keywords import Background
 from thematiek.taxonomy import Taxonomy, parse_taxonomy
 
 # 2: the stacked classifier (text models + per-theme combiners).
-FORMAT_VERSION = 2
+# 3: one combiner for all themes (with gaps to the top theme), one shared threshold.
+FORMAT_VERSION = 3
 _FILES = ("classifier.skops", "background.json.gz", "taxonomy.toml")
 
 # Every type a classifier.skops may contain. The whole archive's schema is checked against
