@@ -17,7 +17,7 @@ def train_cli(
     taxonomy: TaxonomyOption = None,
     nlp: NlpOption = "embedded",
 ) -> None:
-    """Train a model: analyse the corpus, cross-validate, tune the threshold, and
+    """Train a model: analyse the corpus, cross-validate, tune the thresholds, and
     write a self-contained bundle (classifier, thresholds, taxonomy, meta.json)."""
     from thematiek.taxonomy import load_taxonomy
     from thematiek.training import train_model
