@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -109,6 +110,34 @@ def test_console_script_and_python_m_help() -> None:
         assert done.returncode == 0, done.stderr
         assert "Usage:" in done.stdout
         assert all(command in done.stdout for command in COMMANDS)
+
+
+@pytest.mark.parametrize("full_exit", ["", "1"])
+def test_console_script_ends_with_all_output_and_the_right_code(
+    tmp_path: Path, small_model: Path, full_exit: str
+) -> None:
+    # The console script leaves without interpreter teardown: everything must be out first.
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    text = (ROOT / "corpus" / "examples" / "01-de-teamleider-die-eerst-luistert.md").read_text(
+        encoding="utf-8"
+    )
+    for i in range(40):
+        (folder / f"post-{i:02d}.md").write_text(text, encoding="utf-8")
+    (folder / "broken.md").write_bytes(b"---\ntitle: [\n---\nTekst.\n")
+    env = {**os.environ, "THEMATIEK_NO_PROGRESS": "1", "THEMATIEK_FULL_EXIT": full_exit}
+    argv = [str(THEMATIEK), "tag", str(folder), "-m", str(small_model), "-f", "jsonl"]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=120, env=env)
+    lines = done.stdout.splitlines()
+    assert len(lines) == 41
+    assert all(json.loads(line)["source"] for line in lines)
+    assert done.returncode == 1
+    assert "broken.md" in done.stderr
+    done = subprocess.run(
+        [str(THEMATIEK), "themes", "--no-such-option"], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 2
+    assert "No such option" in done.stderr
 
 
 # --- tag: output shapes ----------------------------------------------------------------
