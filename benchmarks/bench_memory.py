@@ -21,21 +21,31 @@ RATIO_TARGET = 1.1
 MB_TARGET = 400
 
 
+# A small launcher between this process and the measured one: on Linux a child's
+# ru_maxrss includes the RSS of the process it was forked from, so measuring straight from
+# a benchmark process that has a model loaded would report that process's size instead.
+_LAUNCHER = """
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(child.pid, 0)
+kib = usage.ru_maxrss / (1024 if sys.platform == "darwin" else 1)
+print(f"{os.waitstatus_to_exitcode(status)} {kib}", file=sys.stderr)
+"""
+
+
 def peak_rss(argv: list[str]) -> tuple[float, float]:
     """(peak RSS in MB, wall seconds) of one child process; stdout to /dev/null."""
     env = {**os.environ, "THEMATIEK_NO_PROGRESS": "1"}
     start = time.perf_counter()
-    with open(os.devnull, "wb") as sink:
-        child = subprocess.Popen(argv, stdout=sink, stderr=subprocess.PIPE, env=env)
-        assert child.stderr is not None
-        errors = child.stderr.read()
-        _, status, usage = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
-        raise RuntimeError(f"{argv} failed ({child.returncode}): {errors.decode()[-2000:]}")
-    # Linux reports ru_maxrss in KiB, macOS in bytes.
-    kib = usage.ru_maxrss / (1024 if sys.platform == "darwin" else 1)
-    return kib / 1024, time.perf_counter() - start
+    done = subprocess.run(
+        [sys.executable, "-c", _LAUNCHER, *argv], capture_output=True, text=True, env=env
+    )
+    seconds = time.perf_counter() - start
+    lines = done.stderr.strip().splitlines()
+    code, kib = lines[-1].split() if lines else ("?", "0")
+    if done.returncode != 0 or code != "0":
+        raise RuntimeError(f"{argv} failed ({code}): {done.stderr[-2000:]}")
+    return float(kib) / 1024, seconds
 
 
 def run(small: int = 1000, large: int = 10_000) -> list[Figure]:

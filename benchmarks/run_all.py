@@ -47,7 +47,7 @@ def _plan(quick: bool) -> dict[str, tuple[str, Callable[[], list[Figure]]]]:
             "Key phrases vs YAKE",
             lambda: bench_keyphrases.run(60 if quick else 200),
         ),
-        "startup": ("Start-up", lambda: bench_startup.run(3 if quick else 7)),
+        "startup": ("Start-up", lambda: bench_startup.run(3 if quick else 11)),
         "memory": (
             "Memory (streaming)",
             lambda: bench_memory.run(200, 2000) if quick else bench_memory.run(1000, 10_000),
