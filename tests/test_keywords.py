@@ -126,3 +126,17 @@ def test_background_pushes_down_common_phrases(nlp) -> None:  # type: ignore[no-
     common = Background(n_docs=100, df={"organisatie": 90})
     phrases = extract_keyphrases(doc, common, top_n=2)
     assert phrases[0].text.lower() == "kringlooppallets"
+
+
+def test_doc_tokens_match_spacy_and_are_kept_on_the_doc(nlp) -> None:  # type: ignore[no-untyped-def]
+    from thematiek.keywords import doc_tokens
+
+    doc = nlp("Klantgerichtheid  is geen afdeling.\n\nHet is (volgens haar) een houding, toch?")
+    tokens = doc_tokens(doc)
+    assert doc_tokens(doc) is tokens  # computed once per Doc
+    assert tokens.texts == [t.text for t in doc]
+    assert tokens.lemmas == [t.lemma_ or t.text for t in doc]
+    assert tokens.sent_starts == [t.is_sent_start is True for t in doc]
+    for i in range(len(doc)):
+        for j in range(i + 1, min(len(doc), i + 4) + 1):
+            assert tokens.span_text(i, j) == doc[i:j].text
