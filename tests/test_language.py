@@ -102,6 +102,7 @@ def test_only_the_start_is_looked_at() -> None:
         (AFRIKAANS, False),
         ("een niet voor " * 3, False),  # too few words to judge
         (NEDERLANDS + " Hulle sê dit is nie so nie.", False),  # Afrikaans give-aways
+        (VLAAMS * 3 + " Da gaat nie.", True),  # one Flemish "nie" in 150 words
     ],
 )
 def test_clearly_dutch_is_a_safe_shortcut(text: str, clear: bool) -> None:

@@ -18,7 +18,7 @@ with ``§`` before the title and ``¶`` between paragraphs (see
 
 Every theme then gets its own threshold, tuned for F1 on cross-validated final scores with
 multilabel-stratified folds and drawn halfway towards the one threshold that is best for
-micro-F1 over all themes: with some 45 positives per theme, a theme's own optimum fits
+micro-F1 over all themes: with under a hundred positives per theme, a theme's own optimum fits
 part of the noise of its folds.
 """
 
@@ -306,7 +306,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             scores[test] = _combiner_scores(combiner, inputs[_pair_rows(test, k)]).reshape(-1, k)
         if self.tune_thresholds:
             # Each theme's own best threshold, drawn halfway to the best shared one: with
-            # some 45 positives per theme, a theme's own optimum is half signal, half the
+            # under a hundred positives per theme, a theme's own optimum is half signal, half the
             # noise of its folds.
             shared = _best_threshold(scores, Y)
             own = np.array([_best_threshold(scores[:, j], Y[:, j]) for j in range(k)])
