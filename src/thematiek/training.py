@@ -129,7 +129,8 @@ def train_model(
     taxonomy = taxonomy or load_taxonomy()
     nlp = load_nlp(nlp_name)
     corpus = read_labelled(paths, taxonomy, nlp, progress)
-    params = {"random_state": random_state, "cv": cv, **(classifier_params or {})}
+    # Threads fit the per-theme models side by side (liblinear releases the GIL).
+    params = {"random_state": random_state, "cv": cv, "n_jobs": -1, **(classifier_params or {})}
     metrics = cross_validate(corpus, taxonomy, cv=cv, params=params, progress=progress)
     progress("fit", 0, 1)
     classifier = ThemeClassifier(taxonomy, **params).fit(corpus.lemma_texts, corpus.Y)
@@ -205,7 +206,7 @@ def cross_validate_paths(
 
     tax = load_taxonomy(taxonomy)
     corpus = read_labelled(paths, tax, load_nlp(nlp_name), progress)
-    params = {"random_state": random_state, "cv": cv}
+    params = {"random_state": random_state, "cv": cv, "n_jobs": -1}
     return cross_validate(corpus, tax, cv=cv, params=params, progress=progress)
 
 
