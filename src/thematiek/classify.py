@@ -503,15 +503,21 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self, "models_")
         texts = list(X)
-        lexicon = self.lexicon_.transform(texts)
-        decisions = _decisions(self.models_, self._features(self.vectorizers_, texts, lexicon))
         k = len(self.classes_)
-        paragraphs, owners = self._paragraph_features(texts)
-        best = _best_paragraph(self.models_, paragraphs, owners, np.arange(len(texts)), k)
+        decisions, inputs = self._combiner_view(texts)
         probabilities = _apply_platt(decisions[:, :k], self.calibration_[:k])
-        inputs = _combiner_inputs(decisions, lexicon, best)
         scores = _combiner_scores(self.combiner_, inputs).reshape(len(texts), k)
         return probabilities, scores
+
+    def _combiner_view(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The text models' decisions (n, themes + 1) and the combiner's rows (n * themes)."""
+        lexicon = self.lexicon_.transform(texts)
+        decisions = _decisions(self.models_, self._features(self.vectorizers_, texts, lexicon))
+        paragraphs, owners = self._paragraph_features(texts)
+        best = _best_paragraph(
+            self.models_, paragraphs, owners, np.arange(len(texts)), len(self.classes_)
+        )
+        return decisions, _combiner_inputs(decisions, lexicon, best)
 
     def predict(self, X: Sequence[str]) -> np.ndarray:
         """Indicator matrix of assigned themes (thresholds and ``max_tags`` applied)."""
@@ -580,18 +586,16 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         combiner = self.combiner_
         if not isinstance(combiner, LogisticRegression):
             return []
-        k = len(self.classes_)
-        lexicon = self.lexicon_.transform([text])
-        decisions = _decisions(self.models_, self._features(self.vectorizers_, [text], lexicon))
-        paragraphs, owners = self._paragraph_features([text])
-        best = _best_paragraph(self.models_, paragraphs, owners, np.arange(1), k)
-        inputs = _combiner_inputs(decisions, lexicon, best)[j]
+        inputs = self._combiner_view([text])[1][j]
         weights = combiner.coef_[0]
+        named = len(_COMBINER_NAMES)  # the rest are the one-hot theme baselines
         pairs = [
             (name, float(value * weight))
-            for name, value, weight in zip(_COMBINER_NAMES, inputs, weights, strict=False)
+            for name, value, weight in zip(
+                _COMBINER_NAMES, inputs[:named], weights[:named], strict=True
+            )
         ]
-        pairs.append(("theme baseline", float(weights[len(_COMBINER_NAMES) + j])))
+        pairs.append(("theme baseline", float(weights[named + j])))
         pairs.sort(key=lambda item: -abs(item[1]))
         return pairs
 
