@@ -37,7 +37,8 @@ from thematiek.keywords import Background
 from thematiek.taxonomy import Taxonomy, parse_taxonomy
 
 # 2: the stacked classifier (text models + per-theme combiners).
-# 3: one combiner for all themes (with gaps to the top theme), one shared threshold.
+# 3: one combiner for all themes (with gaps to the top theme); per-theme thresholds drawn
+#    towards a shared one.
 FORMAT_VERSION = 3
 _FILES = ("classifier.skops", "background.json.gz", "taxonomy.toml")
 
@@ -310,46 +311,47 @@ def _skops_io() -> Any:
     """
     if "skops.io" in sys.modules:
         return sys.modules["skops.io"]
-    import sklearn.utils
-
-    original = sklearn.utils.all_estimators
-    sklearn.utils.all_estimators = lambda *args, **kwargs: []
-    finder = _NoUfuncTrustLists()
+    finder = _NoDefaultTrustLists()
     sys.meta_path.insert(0, finder)
     try:
         import skops.io
     finally:
         sys.meta_path.remove(finder)
-        sklearn.utils.all_estimators = original
         finder.restore()
     return skops.io
 
 
-class _NoUfuncTrustLists(importlib.abc.MetaPathFinder):
-    """While ``skops.io`` is imported: its ufunc trust lists come out empty.
+class _NoDefaultTrustLists(importlib.abc.MetaPathFinder):
+    """While ``skops.io`` is imported: its default trust lists come out empty.
 
-    ``skops.io._trusted_types`` builds them at import by searching every loaded module
-    for each of ~800 ufuncs (0.4–0.6 s). Just before that module is imported (its helper
-    module ``skops.io._utils`` is loaded by then), the helper that lists them is swapped
-    for one that lists nothing; :meth:`restore` puts it back. The finder finds nothing
-    itself: the normal import machinery does the import.
+    ``skops.io._trusted_types`` builds them at import from ``sklearn.utils.all_estimators``
+    (which imports all of scikit-learn) and ``skops.io._utils.get_public_type_names``
+    (which searches every loaded module for each of ~800 ufuncs). Just before that module
+    is imported (``skops.io._utils`` is loaded by then), both are swapped for functions that
+    list nothing; :meth:`restore` puts them back. The finder finds nothing itself: the
+    normal import machinery does the import.
     """
 
     def __init__(self) -> None:
-        self._patched: tuple[Any, Any] | None = None
+        self._patched: list[tuple[Any, str, Any]] = []
 
     def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> None:
-        utils: Any = sys.modules.get("skops.io._utils")
+        utils = sys.modules.get("skops.io._utils")
         if fullname == "skops.io._trusted_types" and utils is not None and not self._patched:
-            self._patched = (utils, utils.get_public_type_names)
-            utils.get_public_type_names = lambda *args, **kwargs: []
+            import sklearn.utils
+
+            for module, name in (
+                (sklearn.utils, "all_estimators"),
+                (utils, "get_public_type_names"),
+            ):
+                self._patched.append((module, name, getattr(module, name)))
+                setattr(module, name, lambda *args, **kwargs: [])
         return None
 
     def restore(self) -> None:
-        if self._patched is not None:
-            utils, original = self._patched
-            utils.get_public_type_names = original
-            self._patched = None
+        for module, name, original in self._patched:
+            setattr(module, name, original)
+        self._patched.clear()
 
 
 def _untrusted_problems(path: Path) -> list[str]:

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from thematiek.taxonomy import Taxonomy
 
 _MAX_EVIDENCE = 5
-_SKIP_LEMMA = frozenset({"PUNCT", "SPACE", "NUM", "SYM"})
 
 
 def lemma_text(doc: Doc) -> str:
