@@ -315,19 +315,14 @@ class LexiconMatcher:
                             LexiconMatch(entry.theme, entry.term, entry.weight, i, span.stop)
                         )
                         covered.update((j, entry.theme) for j in span)
-        single_hits, cache = self._single_hits, self._cache
         for i, (lemma, word) in enumerate(zip(norm_lemmas, norm_words, strict=True)):
+            if not lemma.isalpha():
+                continue
             # The lemma decides; the word as written is the fallback for a lemma the
             # lemmatiser got wrong.
-            entries = cache.get(lemma)
-            if entries is None:
-                if not lemma.isalpha():
-                    continue
-                entries = single_hits(lemma)
-            if not entries:
-                if word == lemma or not lemma.isalpha() or not word.isalpha():
-                    continue
-                entries = single_hits(word)
+            entries = self._single_hits(lemma) or (
+                self._single_hits(word) if word != lemma and word.isalpha() else ()
+            )
             for entry in entries:
                 if (i, entry.theme) in covered or (i, entry.theme) in blocked:
                     continue
