@@ -1,6 +1,8 @@
-"""The writing plan of the corpus's second batch (fixed seed), as used to make it.
+"""The writing plan of a corpus batch (fixed seed), as used to make the second and third.
 
     python tools/plan_corpus_batch.py OUT_DIR [--seed 2] [--writers 8]
+
+The second batch is ``--seed 2``, the third ``--seed 3``, both with eight writers.
 
 Writes ``plan.json`` (every slot) and ``plan-wN.json`` (one writer's slots) into OUT_DIR:
 per writer 36 on-topic slots (one to four themes in the first batch's proportions, every
