@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from sklearn.base import clone
@@ -15,6 +17,8 @@ from thematiek.classify import (
     multilabel_folds,
 )
 from thematiek.taxonomy import parse_taxonomy
+
+ROOT = Path(__file__).resolve().parents[1]
 
 MINI = """
 version = "1"
@@ -194,3 +198,23 @@ def test_fast_char_tfidf_equals_scikit_learn() -> None:
         fast = _tfidf_transform(vectorizer, texts)
         assert fast.dtype == np.float32
         np.testing.assert_allclose(fast.toarray(), vectorizer.transform(texts).toarray(), atol=1e-6)
+
+
+def test_fast_char_vectorizer_fit_equals_scikit_learn() -> None:
+    from sklearn.base import clone
+
+    from thematiek.classify import _fit_vectorizer
+
+    posts = sorted((ROOT / "corpus" / "posts").glob("*.md"))[::20]
+    texts = [p.read_text(encoding="utf-8").lower() for p in posts]
+    texts += ["§ de leider ¶ een leider ¶ teamleider", "", "één café-eigenaar ¶ x"]
+    template = ThemeClassifier(parse_taxonomy(MINI))._make_vectorizers()[1]
+    assert template.analyzer == "char_wb" and template.max_features
+    plain, fast = clone(template).fit(texts), clone(template)
+    _fit_vectorizer(fast, texts)
+    assert fast.vocabulary_ == plain.vocabulary_
+    np.testing.assert_array_equal(fast.idf_, plain.idf_)
+    assert "_count_vocab" not in vars(fast)  # the fast counting is not left behind
+    np.testing.assert_array_equal(fast.transform(texts).toarray(), plain.transform(texts).toarray())
+    with pytest.raises(ValueError, match="empty vocabulary"):
+        _fit_vectorizer(clone(template), ["", " "])

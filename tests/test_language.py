@@ -109,11 +109,16 @@ def test_clearly_dutch_is_a_safe_shortcut(text: str, clear: bool) -> None:
     assert clearly_dutch(text) is clear
 
 
-def test_corpus_articles_are_clearly_dutch() -> None:
+def test_corpus_articles_are_dutch_and_nearly_all_take_the_shortcut() -> None:
     from pathlib import Path
 
     from thematiek.corpus import read_articles
 
     corpus = Path(__file__).parents[1] / "corpus"
-    unclear = [a.id for a in read_articles([corpus / "posts"]) if not clearly_dutch(a.text)]
-    assert unclear == []
+    articles = list(read_articles([corpus / "posts"]))
+    for article in articles:
+        check_dutch(article)  # raises on anything but Dutch
+    # The shortcut saves loading the language model; a plain narrative with few of its
+    # function words in the first 2,000 characters may still need the model.
+    unclear = [a.id for a in articles if not clearly_dutch(a.text)]
+    assert len(unclear) <= len(articles) // 100, unclear

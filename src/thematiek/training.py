@@ -129,7 +129,7 @@ def train_model(
     taxonomy = taxonomy or load_taxonomy()
     nlp = load_nlp(nlp_name)
     corpus = read_labelled(paths, taxonomy, nlp, progress)
-    # Threads fit the per-theme models side by side (liblinear releases the GIL).
+    # Forked workers fit the per-theme models side by side (n_jobs=-1: all cores).
     params = {"random_state": random_state, "cv": cv, "n_jobs": -1, **(classifier_params or {})}
     metrics = cross_validate(corpus, taxonomy, cv=cv, params=params, progress=progress)
     progress("fit", 0, 1)
@@ -174,21 +174,47 @@ def cross_validate(
     Returns:
         The evaluation of :func:`thematiek.classify.evaluate_predictions` plus ``cv``.
     """
-    from thematiek.classify import ThemeClassifier, evaluate_predictions, multilabel_folds
+    from thematiek._fork import map_forked, workers_for
+    from thematiek.classify import (
+        evaluate_predictions,
+        multilabel_folds,
+        remember_lexicon_figures,
+    )
 
     params = dict(params or {})
     seed = params.get("random_state", 0)
     predicted = np.zeros_like(corpus.Y)
     folds = multilabel_folds(corpus.Y, cv, seed)
-    for n, (train, test) in enumerate(folds, start=1):
-        model = ThemeClassifier(taxonomy, **params)
-        model.fit([corpus.lemma_texts[i] for i in train], corpus.Y[train])
-        predicted[test] = model.predict([corpus.lemma_texts[i] for i in test])
+    workers = workers_for(params.get("n_jobs"), len(folds))
+    if workers > 1:
+        # Whole folds side by side in forked workers, each fitting its models one by one:
+        # the serial parts of a fit (features, combiner) then run in parallel too.
+        remember_lexicon_figures(taxonomy, corpus.lemma_texts)
+        job = (corpus, taxonomy, {**params, "n_jobs": 1})
+        results = map_forked(_fit_fold, job, folds, workers)
+    else:
+        job = (corpus, taxonomy, params)
+        results = (_fit_fold(job, fold) for fold in folds)
+    for n, (test, rows) in enumerate(results, start=1):
+        predicted[test] = rows
         progress("cross-validate", n, len(folds))
     report = evaluate_predictions(corpus.Y, predicted, corpus.theme_ids)
     report["cv"] = cv
     report["articles"] = len(corpus.articles)
     return _rounded(report)
+
+
+def _fit_fold(
+    job: tuple[LabelledCorpus, Taxonomy, dict[str, Any]], fold: tuple[np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fit one cross-validation fold and predict its held-out articles."""
+    from thematiek.classify import ThemeClassifier
+
+    corpus, taxonomy, params = job
+    train, test = fold
+    model = ThemeClassifier(taxonomy, **params)
+    model.fit([corpus.lemma_texts[i] for i in train], corpus.Y[train])
+    return test, model.predict([corpus.lemma_texts[i] for i in test])
 
 
 def cross_validate_paths(
