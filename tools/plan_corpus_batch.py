@@ -1,8 +1,9 @@
-"""The writing plan of a corpus batch (fixed seed), as used to make the second and third.
+"""The writing plan of a corpus batch (fixed seed), as used for the later batches.
 
     python tools/plan_corpus_batch.py OUT_DIR [--seed 2] [--writers 8]
 
-The second batch is ``--seed 2``, the third ``--seed 3``, both with eight writers.
+The second batch is ``--seed 2``, the third ``--seed 3``, the fourth ``--seed 4``, all with
+eight writers.
 
 Writes ``plan.json`` (every slot) and ``plan-wN.json`` (one writer's slots) into OUT_DIR:
 per writer 36 on-topic slots (one to four themes in the first batch's proportions, every
