@@ -16,6 +16,7 @@ from thematiek.records import Article
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from thematiek.classify import ThemeClassifier
     from thematiek.taxonomy import Taxonomy
 
 Progress = Callable[[str, int, int], None]
@@ -119,7 +120,6 @@ def train_model(
     Returns:
         The bundle's meta.json contents.
     """
-    from thematiek.classify import ThemeClassifier
     from thematiek.keywords import build_background
     from thematiek.model import hash_corpus, save_model
     from thematiek.nlp import describe_nlp, load_nlp
@@ -129,12 +129,11 @@ def train_model(
     taxonomy = taxonomy or load_taxonomy()
     nlp = load_nlp(nlp_name)
     corpus = read_labelled(paths, taxonomy, nlp, progress)
-    # Forked workers fit the per-theme models side by side (n_jobs=-1: all cores).
+    # Forked workers fit side by side (n_jobs=-1: all cores): the final model and the
+    # cross-validation folds in one pool.
     params = {"random_state": random_state, "cv": cv, "n_jobs": -1, **(classifier_params or {})}
-    metrics = cross_validate(corpus, taxonomy, cv=cv, params=params, progress=progress)
-    progress("fit", 0, 1)
-    classifier = ThemeClassifier(taxonomy, **params).fit(corpus.lemma_texts, corpus.Y)
-    progress("fit", 1, 1)
+    metrics, classifier = _cross_validate(corpus, taxonomy, cv, params, progress, fit_all=True)
+    assert classifier is not None
     background = build_background(corpus.docs)
     meta = {
         "nlp": describe_nlp(nlp),
@@ -174,45 +173,74 @@ def cross_validate(
     Returns:
         The evaluation of :func:`thematiek.classify.evaluate_predictions` plus ``cv``.
     """
+    return _cross_validate(corpus, taxonomy, cv, dict(params or {}), progress, fit_all=False)[0]
+
+
+def _cross_validate(
+    corpus: LabelledCorpus,
+    taxonomy: Taxonomy,
+    cv: int,
+    params: dict[str, Any],
+    progress: Progress,
+    fit_all: bool,
+) -> tuple[dict[str, Any], ThemeClassifier | None]:
+    """The cross-validation report and, with ``fit_all``, the model fitted on everything."""
     from thematiek._fork import map_forked, workers_for
     from thematiek.classify import (
+        ThemeClassifier,
         evaluate_predictions,
         multilabel_folds,
         remember_lexicon_figures,
     )
 
-    params = dict(params or {})
-    seed = params.get("random_state", 0)
     predicted = np.zeros_like(corpus.Y)
-    folds = multilabel_folds(corpus.Y, cv, seed)
-    workers = workers_for(params.get("n_jobs"), len(folds))
+    folds = multilabel_folds(corpus.Y, cv, params.get("random_state", 0))
+    # The full fit first: it is the longest, and the folds fill the other workers.
+    items: list[tuple[np.ndarray, np.ndarray] | None] = [None] if fit_all else []
+    items += folds
+    workers = workers_for(params.get("n_jobs"), len(items))
     if workers > 1:
-        # Whole folds side by side in forked workers, each fitting its models one by one:
+        # Whole fits side by side in forked workers, each fitting its models one by one:
         # the serial parts of a fit (features, combiner) then run in parallel too.
         remember_lexicon_figures(taxonomy, corpus.lemma_texts)
         job = (corpus, taxonomy, {**params, "n_jobs": 1})
-        results = map_forked(_fit_fold, job, folds, workers)
+        results = map_forked(_fit_fold, job, items, workers)
     else:
         job = (corpus, taxonomy, params)
-        results = (_fit_fold(job, fold) for fold in folds)
-    for n, (test, rows) in enumerate(results, start=1):
+        results = (_fit_fold(job, item) for item in items)
+    if fit_all:
+        progress("fit", 0, 1)
+    progress("cross-validate", 0, len(folds))
+    classifier = None
+    done = 0
+    for result in results:
+        if isinstance(result, ThemeClassifier):
+            classifier = result.set_params(n_jobs=params.get("n_jobs"))
+            progress("fit", 1, 1)
+            continue
+        test, rows = result
         predicted[test] = rows
-        progress("cross-validate", n, len(folds))
+        done += 1
+        progress("cross-validate", done, len(folds))
     report = evaluate_predictions(corpus.Y, predicted, corpus.theme_ids)
     report["cv"] = cv
     report["articles"] = len(corpus.articles)
-    return _rounded(report)
+    return _rounded(report), classifier
 
 
 def _fit_fold(
-    job: tuple[LabelledCorpus, Taxonomy, dict[str, Any]], fold: tuple[np.ndarray, np.ndarray]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Fit one cross-validation fold and predict its held-out articles."""
+    job: tuple[LabelledCorpus, Taxonomy, dict[str, Any]],
+    fold: tuple[np.ndarray, np.ndarray] | None,
+) -> tuple[np.ndarray, np.ndarray] | ThemeClassifier:
+    """Fit one cross-validation fold and predict its held-out articles; or, for ``None``,
+    fit the model on every article."""
     from thematiek.classify import ThemeClassifier
 
     corpus, taxonomy, params = job
-    train, test = fold
     model = ThemeClassifier(taxonomy, **params)
+    if fold is None:
+        return model.fit(corpus.lemma_texts, corpus.Y)
+    train, test = fold
     model.fit([corpus.lemma_texts[i] for i in train], corpus.Y[train])
     return test, model.predict([corpus.lemma_texts[i] for i in test])
 
