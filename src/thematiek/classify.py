@@ -25,7 +25,7 @@ part of the noise of its folds.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import Any
 
@@ -122,8 +122,29 @@ def _tfidf_transform(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sp.cs
     cache = _NGRAM_CACHE.setdefault(vectorizer, {})
     if len(cache) > _NGRAM_CACHE_WORDS:
         cache.clear()
-    analyze = vectorizer.build_analyzer()
     vocabulary = vectorizer.vocabulary_
+    counts = _count_words(
+        vectorizer,
+        texts,
+        cache,
+        lambda grams: [vocabulary[g] for g in grams if g in vocabulary],
+        len(vocabulary),
+    )
+    counts.data = (np.log(counts.data) + 1.0) * vectorizer.idf_[counts.indices]
+    return normalize(counts, norm="l2", copy=False).astype(vectorizer.dtype)
+
+
+def _count_words(
+    vectorizer: TfidfVectorizer,
+    texts: Iterable[str],
+    cache: dict[str, list[int]],
+    columns: Callable[[list[str]], list[int]],
+    width: int | None,
+) -> sp.csr_matrix:
+    """The n-gram count matrix of a ``char_wb`` vectorizer, one row per text: each distinct
+    word is analysed once (``cache`` keeps its columns), its n-grams numbered by
+    ``columns``; ``width`` columns, or as many as were numbered."""
+    analyze = vectorizer.build_analyzer()
     preprocess = vectorizer.build_preprocessor()
     indices: list[int] = []
     indptr = [0]
@@ -131,17 +152,15 @@ def _tfidf_transform(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sp.cs
         for word in preprocess(text).split():
             ids = cache.get(word)
             if ids is None:
-                ids = [vocabulary[g] for g in analyze(word) if g in vocabulary]
-                cache[word] = ids
+                ids = cache[word] = columns(analyze(word))
             indices.extend(ids)
         indptr.append(len(indices))
     counts = sp.csr_matrix(
         (np.ones(len(indices), dtype=np.float64), np.asarray(indices, dtype=np.int64), indptr),
-        shape=(len(indptr) - 1, len(vocabulary)),
+        shape=(len(indptr) - 1, max(indices, default=-1) + 1 if width is None else width),
     )
     counts.sum_duplicates()  # sorts the indices and adds up repeated n-grams
-    counts.data = (np.log(counts.data) + 1.0) * vectorizer.idf_[counts.indices]
-    return normalize(counts, norm="l2", copy=False).astype(vectorizer.dtype)
+    return counts
 
 
 def _fit_vectorizer(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> None:
@@ -170,31 +189,17 @@ def _count_char_wb(
     numbered in order of first appearance, and the count matrix."""
     if fixed_vocab:
         raise ValueError("a fixed vocabulary is not counted here")
-    analyze = vectorizer.build_analyzer()
-    preprocess = vectorizer.build_preprocessor()
     vocabulary: dict[str, int] = {}
-    words: dict[str, list[int]] = {}
-    indices: list[int] = []
-    indptr = [0]
-    for text in texts:
-        for word in preprocess(text).split():
-            ids = words.get(word)
-            if ids is None:
-                ids = [vocabulary.setdefault(g, len(vocabulary)) for g in analyze(word)]
-                words[word] = ids
-            indices.extend(ids)
-        indptr.append(len(indices))
+    counts = _count_words(
+        vectorizer,
+        texts,
+        {},
+        lambda grams: [vocabulary.setdefault(g, len(vocabulary)) for g in grams],
+        None,
+    )
     if not vocabulary:
         raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
-    counts = sp.csr_matrix(
-        (
-            np.ones(len(indices), dtype=vectorizer.dtype),
-            np.asarray(indices, dtype=np.int32),
-            np.asarray(indptr, dtype=np.int64),
-        ),
-        shape=(len(indptr) - 1, len(vocabulary)),
-    )
-    counts.sum_duplicates()  # sorts the indices and adds up repeated n-grams
+    counts = counts.astype(vectorizer.dtype)
     return vocabulary, counts
 
 
