@@ -73,3 +73,22 @@ def test_cross_validation_in_workers_equals_one_process(sample) -> None:  # type
     assert serial == forked
     assert serial["micro"]["support"] == int(sample.Y.sum())
     assert serial["articles"] == len(sample.articles) == 150
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two cores")
+def test_training_fits_the_final_model_beside_the_folds(sample) -> None:  # type: ignore[no-untyped-def]
+    """``thematiek train`` fits the final model in the same pool as the folds: it must be
+    the model a plain fit gives, and keep the n_jobs it was asked for."""
+    from thematiek.training import _cross_validate, cross_validate
+
+    taxonomy = load_taxonomy()
+    params = {"cv": 2, "C": 1.0, "max_word_features": 2000, "max_char_features": 2000}
+    report, model = _cross_validate(
+        sample, taxonomy, 3, {**params, "n_jobs": -1}, lambda *_: None, fit_all=True
+    )
+    plain = ThemeClassifier(taxonomy, n_jobs=1, **params).fit(sample.lemma_texts, sample.Y)
+    assert model is not None and model.get_params()["n_jobs"] == -1
+    np.testing.assert_array_equal(model.thresholds_, plain.thresholds_)
+    for a, b in zip(model.models_, plain.models_, strict=True):
+        np.testing.assert_array_equal(a.coef_, b.coef_)
+    assert report == cross_validate(sample, taxonomy, cv=3, params={**params, "n_jobs": 1})
