@@ -310,8 +310,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             one), else 0.5 for all.
         random_state: Seed for the folds.
         n_jobs: Forked worker processes for fitting the per-theme models (``-1``: all
-            cores; sequential where the platform cannot fork); the result does not
-            depend on it.
+            cores; sequential on Windows and macOS, where forking is missing or unsafe);
+            the result does not depend on it.
     """
 
     def __init__(
