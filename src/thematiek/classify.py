@@ -25,7 +25,7 @@ part of the noise of its folds.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import Any
 
@@ -122,14 +122,7 @@ def _tfidf_transform(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sp.cs
     cache = _NGRAM_CACHE.setdefault(vectorizer, {})
     if len(cache) > _NGRAM_CACHE_WORDS:
         cache.clear()
-    vocabulary = vectorizer.vocabulary_
-    counts = _count_words(
-        vectorizer,
-        texts,
-        cache,
-        lambda grams: [vocabulary[g] for g in grams if g in vocabulary],
-        len(vocabulary),
-    )
+    counts = _count_words(vectorizer, texts, cache, vectorizer.vocabulary_, grow=False)
     counts.data = (np.log(counts.data) + 1.0) * vectorizer.idf_[counts.indices]
     return normalize(counts, norm="l2", copy=False).astype(vectorizer.dtype)
 
@@ -138,12 +131,13 @@ def _count_words(
     vectorizer: TfidfVectorizer,
     texts: Iterable[str],
     cache: dict[str, list[int]],
-    columns: Callable[[list[str]], list[int]],
-    width: int | None,
+    vocabulary: dict[str, int],
+    grow: bool,
 ) -> sp.csr_matrix:
-    """The n-gram count matrix of a ``char_wb`` vectorizer, one row per text: each distinct
-    word is analysed once (``cache`` keeps its columns), its n-grams numbered by
-    ``columns``; ``width`` columns, or as many as were numbered."""
+    """The n-gram count matrix of a ``char_wb`` vectorizer, one row per text and one column
+    per vocabulary term: each distinct word is analysed once (``cache`` keeps its columns).
+    With ``grow``, unseen n-grams join the vocabulary in order of first appearance; without,
+    they are left out."""
     analyze = vectorizer.build_analyzer()
     preprocess = vectorizer.build_preprocessor()
     indices: list[int] = []
@@ -152,12 +146,17 @@ def _count_words(
         for word in preprocess(text).split():
             ids = cache.get(word)
             if ids is None:
-                ids = cache[word] = columns(analyze(word))
+                grams = analyze(word)
+                if grow:
+                    ids = [vocabulary.setdefault(g, len(vocabulary)) for g in grams]
+                else:
+                    ids = [vocabulary[g] for g in grams if g in vocabulary]
+                cache[word] = ids
             indices.extend(ids)
         indptr.append(len(indices))
     counts = sp.csr_matrix(
         (np.ones(len(indices), dtype=np.float64), np.asarray(indices, dtype=np.int64), indptr),
-        shape=(len(indptr) - 1, max(indices, default=-1) + 1 if width is None else width),
+        shape=(len(indptr) - 1, len(vocabulary)),
     )
     counts.sum_duplicates()  # sorts the indices and adds up repeated n-grams
     return counts
@@ -190,13 +189,7 @@ def _count_char_wb(
     if fixed_vocab:
         raise ValueError("a fixed vocabulary is not counted here")
     vocabulary: dict[str, int] = {}
-    counts = _count_words(
-        vectorizer,
-        texts,
-        {},
-        lambda grams: [vocabulary.setdefault(g, len(vocabulary)) for g in grams],
-        None,
-    )
+    counts = _count_words(vectorizer, texts, {}, vocabulary, grow=True)
     if not vocabulary:
         raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
     counts = counts.astype(vectorizer.dtype)
